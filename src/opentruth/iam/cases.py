@@ -1,0 +1,140 @@
+"""Conformance cases: the JSON-lines schema of the shared IAM corpus.
+
+A case gives the policies of one request and the decision expected of it (see
+``tests/data/iam/README.md``). :class:`CaseRunner` turns each case into a :class:`PolicySet`
+and a :class:`Request` and evaluates it, parsing each distinct policy document only once.
+"""
+
+from __future__ import annotations
+
+
+import re
+
+import orjson
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from opentruth.errors import ValidationError
+from opentruth.iam.evaluate import Evaluator, NamedPolicy, PolicySet, Request, Result
+from opentruth.iam.policy import Policy, PolicyError, parse_policy
+
+
+class CaseRunner:
+    """Evaluates conformance cases with a shared parse cache and a shared :class:`Evaluator`."""
+
+    def __init__(self, evaluator: Evaluator | None = None, max_cached: int = 65536) -> None:
+        self.evaluator = evaluator or Evaluator(max_cached=max_cached)
+        self._parsed: dict[bytes, Policy] = {}
+        self._lines: dict[tuple[str, bool], dict[str, Any]] = {}
+        self._max = max_cached
+
+    def _policy(self, doc: Any, name: str) -> NamedPolicy:
+        # The fingerprint of a document is its canonical JSON text.
+        key = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+        policy = self._parsed.get(key)
+        if policy is None:
+            policy = parse_policy(doc, name=name)
+            if len(self._parsed) >= self._max:
+                self._parsed.clear()
+            self._parsed[key] = policy
+        return NamedPolicy(name, policy)
+
+    def policy_set(self, case: dict[str, Any]) -> PolicySet:
+        """Build the policy set of a case; raises :class:`PolicyError` for a bad document."""
+        identity = []
+        for i, item in enumerate(case.get("identityPolicies") or []):
+            if isinstance(item, dict) and "policy" in item and "Statement" not in item:
+                identity.append(self._policy(item["policy"], str(item.get("name") or f"identity-{i}")))
+            else:
+                identity.append(self._policy(item, f"identity-{i}"))
+        resource = case.get("resourcePolicy")
+        boundaries = case.get("permissionBoundaries") or []
+        if len(boundaries) > 1:
+            raise ValidationError("permissionBoundaries: a principal has at most one permissions boundary")
+        session = case.get("sessionPolicy")
+        return PolicySet(
+            identity=tuple(identity),
+            resource=self._policy(resource, "resource-policy") if resource is not None else None,
+            boundary=self._policy(boundaries[0], "permissions-boundary") if boundaries else None,
+            session=self._policy(session, "session-policy") if session is not None else None,
+        )
+
+    @staticmethod
+    def request(case: dict[str, Any]) -> Request:
+        """The request of a case; raises :class:`ValidationError` naming a missing field."""
+        req = case.get("request")
+        if not isinstance(req, dict):
+            raise ValidationError("request: missing or not an object")
+        for name in ("principal", "action", "resource"):
+            if not isinstance(req.get(name), str) or not req[name]:
+                raise ValidationError(f"request.{name}: missing or not a string")
+        context = req.get("context") or {}
+        if not isinstance(context, dict):
+            raise ValidationError("request.context: must be an object of key -> string or list of strings")
+        for key, value in context.items():
+            ok = isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+            if not ok:
+                raise ValidationError(f"request.context[{key!r}]: must be a string or a list of strings")
+        account = req.get("resourceAccount")
+        return Request(
+            principal=req["principal"],
+            action=req["action"],
+            resource=req["resource"],
+            context=context,
+            resource_account=account if isinstance(account, str) else None,
+        )
+
+    def run(self, case: dict[str, Any]) -> Result:
+        """Evaluate one case."""
+        return self.evaluator.evaluate(self.policy_set(case), self.request(case))
+
+    def run_lines(self, lines: Iterable[str], explain: bool = False) -> Iterator[dict[str, Any]]:
+        """Evaluate JSON lines, yielding one output object per non-blank line, in order.
+
+        An invalid line yields ``{"id", "decision": "Error", "error": ...}`` and the run goes on.
+        A line that repeats an earlier case apart from its id is answered from a cache: the
+        decision is a pure function of the case's policies and request.
+        """
+        for lineno, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            m = _LEADING_ID.match(line)
+            key = line[m.end() :] if m else None
+            if key is not None and m is not None:
+                cached = self._lines.get((key, explain))
+                if cached is not None:
+                    yield {"id": orjson.loads(m.group(1)), **cached}
+                    continue
+            out = self._run_line(line, lineno, explain)
+            if key is not None:
+                if len(self._lines) >= self._max:
+                    self._lines.clear()
+                self._lines[(key, explain)] = {k: v for k, v in out.items() if k != "id"}
+            yield out
+
+    def _run_line(self, line: str, lineno: int, explain: bool) -> dict[str, Any]:
+        case_id: Any = None
+        try:
+            case = orjson.loads(line)
+            if not isinstance(case, dict):
+                raise ValidationError(f"line {lineno}: a case must be a JSON object")
+            case_id = case.get("id")
+            result = self.run(case)
+        except PolicyError as exc:
+            return {"id": case_id, "decision": "Error", "error": exc.findings[0].to_dict()}
+        except ValidationError as exc:
+            return {"id": case_id, "decision": "Error", "error": {"code": exc.aws_code, "message": exc.message}}
+        except (ValueError, TypeError) as exc:
+            return {
+                "id": case_id,
+                "decision": "Error",
+                "error": {"code": "INVALID_JSON", "message": f"line {lineno}: {exc}"},
+            }
+        out: dict[str, Any] = {"id": case_id, "decision": str(result.decision)}
+        if explain:
+            out["explanation"] = result.to_dict()
+        return out
+
+
+# A line that starts with its id member: the rest of the line is the case's content.
+_LEADING_ID = re.compile(r'\{\s*"id"\s*:\s*("(?:[^"\\]|\\.)*")\s*,')

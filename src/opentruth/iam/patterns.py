@@ -1,0 +1,268 @@
+"""Wildcard patterns for actions, ARNs and ``*Like`` condition values, with policy variables.
+
+Patterns are compiled once. A pattern without variables becomes a fixed matcher (equality,
+prefix, or a regular expression); one with variables is resolved against each request first.
+Variables are substituted *before* wildcard matching, and the substituted text is literal:
+a ``*`` that arrives in a variable's value is not a wildcard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+ContextValue = str | Sequence[str]
+Context = Mapping[str, ContextValue]  # keys already lower-cased
+
+# Token kinds of a parsed pattern.
+_LIT, _STAR, _QMARK, _VAR = 0, 1, 2, 3
+_ESCAPES = {"*": "*", "?": "?", "$": "$"}
+_VAR_RE = re.compile(r"^\s*([^,\s]+)\s*(?:,\s*'([^']*)'\s*)?$")
+
+Token = tuple[int, str, str | None]  # (kind, text or key, default)
+
+
+_SPLIT_VARS = re.compile(r"(\$\{[^}]*\}|\*|\?)")
+_SPLIT_PLAIN = re.compile(r"(\*|\?)")
+
+
+@lru_cache(maxsize=16384)
+def tokenize(pattern: str, variables: bool) -> tuple[Token, ...]:
+    """Split ``pattern`` into literals, ``*``, ``?`` and ``${var}`` tokens.
+
+    With ``variables`` false (Version 2008-10-17) ``${...}`` is plain text, and so are the
+    ``${*}`` escapes: only 2012-10-17 knows them.
+    """
+    out: list[Token] = []
+    lit: list[str] = []
+    for piece in (_SPLIT_VARS if variables else _SPLIT_PLAIN).split(pattern):
+        if not piece:
+            continue
+        if piece == "*" or piece == "?":
+            if lit:
+                out.append((_LIT, "".join(lit), None))
+                lit = []
+            out.append((_STAR if piece == "*" else _QMARK, piece, None))
+            continue
+        if variables and piece.startswith("${") and piece.endswith("}") and len(piece) > 2:
+            inner = piece[2:-1]
+            if inner in _ESCAPES:
+                lit.append(_ESCAPES[inner])
+                continue
+            m = _VAR_RE.match(inner)
+            if m:
+                if lit:
+                    out.append((_LIT, "".join(lit), None))
+                    lit = []
+                out.append((_VAR, m.group(1).lower(), m.group(2)))
+                continue
+        lit.append(piece)
+    if lit:
+        out.append((_LIT, "".join(lit), None))
+    return tuple(out)
+
+
+def resolve(tokens: tuple[Token, ...], context: Context) -> tuple[Token, ...] | None:
+    """Substitute variables; ``None`` when one is missing and has no default (no match)."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok[0] != _VAR:
+            out.append(tok)
+            continue
+        value = context.get(tok[1])
+        if isinstance(value, str):
+            text: str | None = value
+        elif value is not None and len(value) == 1:
+            text = value[0]
+        else:
+            text = tok[2]
+        if text is None:
+            return None
+        out.append((_LIT, text, None))
+    return tuple(out)
+
+
+Matcher = Callable[[str], bool]
+
+# Wildcards are written into a matcher's pattern string as private-use characters, so that the
+# escapes ``${*}`` and ``${?}`` stay literal. The "segment" forms may not match ``:``.
+_W_STAR, _W_Q, _S_STAR, _S_Q = "\ue000", "\ue001", "\ue002", "\ue003"
+_WILD = frozenset((_W_STAR, _W_Q, _S_STAR, _S_Q))
+# A glob is interpreted for its first uses and compiled to a regex once it proves hot: most
+# patterns in a one-off evaluation are used once, and compiling a regex costs far more than that.
+_HOT = 8
+_RX = {_W_STAR: ".*", _W_Q: ".", _S_STAR: "[^:]*", _S_Q: "[^:]"}
+
+
+def _full(rx: re.Pattern[str]) -> Matcher:
+    fullmatch = rx.fullmatch
+    return lambda s: fullmatch(s) is not None
+
+
+class _Glob:
+    """Full-string wildcard match over an encoded pattern."""
+
+    __slots__ = ("_pat", "_uses", "_rx")
+
+    def __init__(self, pat: str) -> None:
+        self._pat = pat
+        self._uses = 0
+        self._rx: Matcher | None = None
+
+    def __call__(self, s: str) -> bool:
+        if self._rx is not None:
+            return self._rx(s)
+        self._uses += 1
+        if self._uses > _HOT:
+            parts = [_RX.get(c) or re.escape(c) for c in self._pat]
+            self._rx = _full(re.compile("".join(parts), re.DOTALL))
+        return _glob(self._pat, s)
+
+
+def _glob(p: str, s: str) -> bool:
+    """Linear-backtracking wildcard match.
+
+    One backtrack point suffices: a segment star cannot cross ``:``, and the pattern's literal
+    colons must meet the string's colons in order, so no earlier star ever needs to grow.
+    """
+    pi = si = 0
+    star = -1
+    mark = 0
+    np_, ns = len(p), len(s)
+    while si < ns:
+        c = p[pi] if pi < np_ else ""
+        if c == s[si] or c == _W_Q or (c == _S_Q and s[si] != ":"):
+            pi += 1
+            si += 1
+        elif c == _W_STAR or c == _S_STAR:
+            star = pi
+            mark = si
+            pi += 1
+        elif star != -1:
+            if p[star] == _S_STAR and s[mark] == ":":
+                return False
+            pi = star + 1
+            mark += 1
+            si = mark
+        else:
+            return False
+    while pi < np_ and p[pi] in (_W_STAR, _S_STAR):
+        pi += 1
+    return pi == np_
+
+
+def _encode(tokens: Sequence[Token], arn: bool) -> str | None:
+    """Encode tokens; for ARNs, wildcards before the pattern's last segment cannot cross ``:``.
+
+    The last segment is the resource part (after the fifth colon) or, in a truncated pattern,
+    whatever follows its last colon: there AWS lets a ``*`` run across colons, so that
+    ``log-group:/aws/sagemaker/*`` matches the group's log streams.
+    """
+    colons = min(sum(t[1].count(":") for t in tokens if t[0] == _LIT), 5) if arn else 0
+    seen = 0
+    out: list[str] = []
+    for kind, text, _ in tokens:
+        if kind == _LIT:
+            if not _WILD.isdisjoint(text):
+                return None
+            out.append(text)
+            seen += text.count(":")
+        elif seen >= colons:
+            out.append(_W_STAR if kind == _STAR else _W_Q)
+        else:
+            out.append(_S_STAR if kind == _STAR else _S_Q)
+    return "".join(out)
+
+
+def _compile(tokens: tuple[Token, ...], arn: bool, ignore_case: bool) -> Matcher:
+    """Build the matcher of a resolved pattern (see :func:`_encode` for ARN segments)."""
+    if ignore_case:
+        tokens = tuple((k, t.lower() if k == _LIT else t, d) for k, t, d in tokens)
+        inner = _compile(tokens, arn, False)
+        return lambda s: inner(s.lower())
+    if not tokens:
+        return "".__eq__
+    kinds = [t[0] for t in tokens]
+    if kinds == [_STAR]:
+        return _always
+    if _STAR not in kinds and _QMARK not in kinds:
+        return "".join(t[1] for t in tokens).__eq__
+    last = kinds[-1]
+    if last == _STAR and _STAR not in kinds[:-1] and _QMARK not in kinds:
+        # A trailing * is always in the last segment, so it may cross colons.
+        prefix = "".join(t[1] for t in tokens[:-1])
+        return lambda s: s.startswith(prefix)
+    encoded = _encode(tokens, arn)
+    if encoded is None:
+        # A literal private-use character: rare enough to afford a regex at once.
+        return _regex_of(tokens, arn)
+    return _Glob(encoded)
+
+
+def _regex_of(tokens: tuple[Token, ...], arn: bool) -> Matcher:
+    colons = min(sum(t[1].count(":") for t in tokens if t[0] == _LIT), 5) if arn else 0
+    seen = 0
+    parts: list[str] = []
+    for kind, text, _ in tokens:
+        if kind == _LIT:
+            parts.append(re.escape(text))
+            seen += text.count(":")
+        elif seen >= colons:
+            parts.append(".*" if kind == _STAR else ".")
+        else:
+            parts.append("[^:]*" if kind == _STAR else "[^:]")
+    return _full(re.compile("".join(parts), re.DOTALL))
+
+
+def _always(_: str) -> bool:
+    return True
+
+
+@lru_cache(maxsize=8192)
+def _cached(tokens: tuple[Token, ...], arn: bool, ignore_case: bool) -> Matcher:
+    return _compile(tokens, arn, ignore_case)
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A compiled wildcard pattern.
+
+    ``arn`` selects segment-aware matching; ``ignore_case`` is for actions.
+    """
+
+    text: str
+    tokens: tuple[Token, ...]
+    arn: bool
+    ignore_case: bool
+    fixed: Matcher | None  # set when the pattern has no variables
+
+    @classmethod
+    def compile(cls, text: str, *, arn: bool, variables: bool, ignore_case: bool = False) -> Pattern:
+        return _compile_pattern(text, arn, variables, ignore_case)
+
+    def match(self, value: str, context: Context) -> bool:
+        """True when ``value`` matches; variables are resolved against ``context``."""
+        if self.fixed is not None:
+            return self.fixed(value)
+        resolved = resolve(self.tokens, context)
+        if resolved is None:
+            return False
+        return _cached(resolved, self.arn, self.ignore_case)(value)
+
+    def literal(self, context: Context) -> str | None:
+        """The pattern's text after variable substitution and escapes, for exact comparisons
+        (``StringEquals``); ``None`` when a variable is missing."""
+        resolved = resolve(self.tokens, context)
+        if resolved is None:
+            return None
+        return "".join(t[1] for t in resolved)
+
+
+@lru_cache(maxsize=16384)
+def _compile_pattern(text: str, arn: bool, variables: bool, ignore_case: bool) -> Pattern:
+    tokens = tokenize(text, variables)
+    has_vars = any(t[0] == _VAR for t in tokens)
+    fixed = None if has_vars else _cached(tokens, arn, ignore_case)
+    return Pattern(text, tokens, arn, ignore_case, fixed)

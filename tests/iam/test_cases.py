@@ -1,0 +1,100 @@
+"""Conformance: every shared IAM case must get the decision the independent simulator gave."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opentruth.iam.cases import CaseRunner
+
+DATA = Path(__file__).parent.parent / "data" / "iam"
+
+
+def _load(name: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (DATA / name).read_text().splitlines() if line.strip()]
+
+
+CASES = _load("cases.jsonl")
+HANDMADE = _load("handmade.jsonl")
+
+
+@pytest.fixture(scope="module")
+def runner() -> CaseRunner:
+    return CaseRunner()
+
+
+def test_corpus_sizes_match_the_readme() -> None:
+    # The README of the corpus lists 2,535 generated and 65 hand-made cases.
+    assert len(CASES) == 2535
+    assert len(HANDMADE) == 65
+
+
+@pytest.mark.parametrize("name", ["cases.jsonl", "handmade.jsonl"])
+def test_every_case_agrees(runner: CaseRunner, name: str) -> None:
+    lines = (DATA / name).read_text().splitlines()
+    expected = [json.loads(line) for line in lines if line.strip()]
+    got = list(runner.run_lines(lines))
+    assert len(got) == len(expected)
+    wrong = [
+        (e["id"], e["expect"], g["decision"]) for e, g in zip(expected, got, strict=True) if e["expect"] != g["decision"]
+    ]
+    assert wrong == []
+    assert [g["id"] for g in got] == [e["id"] for e in expected]
+
+
+def test_every_decision_kind_occurs() -> None:
+    # Guard against a corpus that would let a constant answer pass.
+    assert {c["expect"] for c in CASES} == {"Allowed", "ExplicitlyDenied", "ImplicitlyDenied"}
+
+
+def test_error_case_names_the_finding(runner: CaseRunner) -> None:
+    line = next(
+        line for line in (DATA / "handmade.jsonl").read_text().splitlines() if "sem.wildcard-action-service" in line
+    )
+    (out,) = list(runner.run_lines([line]))
+    assert out["decision"] == "Error"
+    assert out["error"]["code"] == "INVALID_ACTION"
+    assert "service prefix" in out["error"]["message"]
+    assert out["error"]["path"].startswith("$.Statement")
+
+
+def test_bad_lines_do_not_stop_the_run(runner: CaseRunner) -> None:
+    good = (DATA / "handmade.jsonl").read_text().splitlines()[0]
+    lines = [
+        "not json",
+        '{"id": "no-request", "identityPolicies": []}',
+        '{"id": "bad-context", "identityPolicies": [], "request": '
+        '{"principal": "arn:aws:iam::1:user/a", "action": "s3:GetObject", "resource": "*", "context": {"k": 1}}}',
+        good,
+    ]
+    out = list(runner.run_lines(lines))
+    assert [o["decision"] for o in out[:3]] == ["Error", "Error", "Error"]
+    assert "line 1" in out[0]["error"]["message"]
+    assert out[1]["id"] == "no-request" and "request" in out[1]["error"]["message"]
+    assert "request.context['k']" in out[2]["error"]["message"]
+    assert out[3]["decision"] == json.loads(good)["expect"]
+
+
+def test_repeated_cases_are_answered_alike(runner: CaseRunner) -> None:
+    # The line cache keys on the case's content, never its id.
+    lines = (DATA / "cases.jsonl").read_text().splitlines()[:50]
+    first = list(runner.run_lines(lines))
+    renamed = [line.replace('"id":"iam-pub-', '"id":"again-', 1) for line in lines]
+    second = list(runner.run_lines(renamed))
+    assert [o["decision"] for o in first] == [o["decision"] for o in second]
+    assert all(o["id"].startswith("again-") for o in second)
+
+
+def test_explain_names_statements(runner: CaseRunner) -> None:
+    lines = (DATA / "handmade.jsonl").read_text().splitlines()
+    out = list(runner.run_lines(lines, explain=True))
+    allowed = [o for o in out if o["decision"] == "Allowed"]
+    denied = [o for o in out if o["decision"] == "ExplicitlyDenied"]
+    implicit = [o for o in out if o["decision"] == "ImplicitlyDenied"]
+    assert allowed and denied and implicit
+    assert all(o["explanation"]["allowedBy"] for o in allowed)
+    assert all(o["explanation"]["deniedBy"] for o in denied)
+    assert all(o["explanation"]["missing"] for o in implicit)
