@@ -7,7 +7,11 @@ from opentruth.iam.arn import account_of, parse_arn, role_arn_of_session
 
 def test_parse_keeps_colons_in_the_resource() -> None:
     a = parse_arn("arn:aws:logs:us-east-1:1:log-group:/aws/sagemaker/LabelingJobs:log-stream:j")
-    assert a is not None and a.service == "logs" and a.resource == "log-group:/aws/sagemaker/LabelingJobs:log-stream:j"
+    assert (
+        a is not None
+        and a.service == "logs"
+        and a.resource == "log-group:/aws/sagemaker/LabelingJobs:log-stream:j"
+    )
     assert a.resource_type == "log-group"
     assert str(a) == "arn:aws:logs:us-east-1:1:log-group:/aws/sagemaker/LabelingJobs:log-stream:j"
     s3 = parse_arn("arn:aws:s3:::bucket/key")

@@ -39,7 +39,9 @@ def test_every_case_agrees(runner: CaseRunner, name: str) -> None:
     got = list(runner.run_lines(lines))
     assert len(got) == len(expected)
     wrong = [
-        (e["id"], e["expect"], g["decision"]) for e, g in zip(expected, got, strict=True) if e["expect"] != g["decision"]
+        (e["id"], e["expect"], g["decision"])
+        for e, g in zip(expected, got, strict=True)
+        if e["expect"] != g["decision"]
     ]
     assert wrong == []
     assert [g["id"] for g in got] == [e["id"] for e in expected]
@@ -52,7 +54,9 @@ def test_every_decision_kind_occurs() -> None:
 
 def test_error_case_names_the_finding(runner: CaseRunner) -> None:
     line = next(
-        line for line in (DATA / "handmade.jsonl").read_text().splitlines() if "sem.wildcard-action-service" in line
+        line
+        for line in (DATA / "handmade.jsonl").read_text().splitlines()
+        if "sem.wildcard-action-service" in line
     )
     (out,) = list(runner.run_lines([line]))
     assert out["decision"] == "Error"
@@ -67,7 +71,8 @@ def test_bad_lines_do_not_stop_the_run(runner: CaseRunner) -> None:
         "not json",
         '{"id": "no-request", "identityPolicies": []}',
         '{"id": "bad-context", "identityPolicies": [], "request": '
-        '{"principal": "arn:aws:iam::1:user/a", "action": "s3:GetObject", "resource": "*", "context": {"k": 1}}}',
+        '{"principal": "arn:aws:iam::1:user/a", "action": "s3:GetObject", "resource": "*", '
+        '"context": {"k": 1}}}',
         good,
     ]
     out = list(runner.run_lines(lines))

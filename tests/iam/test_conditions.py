@@ -11,7 +11,12 @@ from opentruth.iam.policy import parse_policy
 
 
 def holds(block: dict[str, Any], ctx: dict[str, Any], version: str = "2012-10-17") -> bool:
-    p = parse_policy({"Version": version, "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": block}})
+    p = parse_policy(
+        {
+            "Version": version,
+            "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": block},
+        }
+    )
     conds = [CompiledCondition.compile(c, p.variables_enabled) for c in p.statements[0].conditions]
     return all(c.holds({k.lower(): v for k, v in ctx.items()}) for c in conds)
 
@@ -40,7 +45,11 @@ def holds(block: dict[str, Any], ctx: dict[str, Any], version: str = "2012-10-17
         ({"IpAddress": {"k": "2001:db8::/32"}}, {"k": "2001:db8::1"}, True),
         ({"IpAddress": {"k": "2001:db8::/32"}}, {"k": "203.0.113.10"}, False),
         ({"NotIpAddress": {"k": "203.0.113.0/24"}}, {}, True),
-        ({"ArnLike": {"k": "arn:aws:sagemaker:*:1:labeling-job/*"}}, {"k": "arn:aws:sagemaker:us-east-1:1:labeling-job/j"}, True),
+        (
+            {"ArnLike": {"k": "arn:aws:sagemaker:*:1:labeling-job/*"}},
+            {"k": "arn:aws:sagemaker:us-east-1:1:labeling-job/j"},
+            True,
+        ),
         ({"ArnNotEquals": {"k": "arn:aws:s3:::b"}}, {"k": "arn:aws:s3:::b"}, False),
         ({"Null": {"k": "true"}}, {}, True),
         ({"Null": {"k": "false"}}, {}, False),

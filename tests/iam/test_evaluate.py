@@ -18,7 +18,9 @@ OBJ = "arn:aws:s3:::bucket/key.jpg"
 
 
 def pol(*statements: dict[str, Any], name: str = "p") -> NamedPolicy:
-    return NamedPolicy(name, parse_policy({"Version": "2012-10-17", "Statement": list(statements)}, name=name))
+    return NamedPolicy(
+        name, parse_policy({"Version": "2012-10-17", "Statement": list(statements)}, name=name)
+    )
 
 
 def allow(action: str = "s3:GetObject", resource: str = OBJ, **extra: Any) -> dict[str, Any]:
@@ -98,7 +100,9 @@ def test_cross_account_needs_both_sides() -> None:
 def test_trust_policy_must_allow_even_with_identity_allow() -> None:
     assume = req(principal=USER, action="sts:AssumeRole", resource=ROLE)
     identity = pol(allow(action="sts:AssumeRole", resource=ROLE))
-    trust_other = pol({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
+    trust_other = pol(
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    )
     trust_account = pol({"Effect": "Allow", "Principal": {"AWS": ACCT}, "Action": "sts:AssumeRole"})
     assert not ev.evaluate(PolicySet(identity=[identity]), assume).allowed
     assert not ev.evaluate(PolicySet(identity=[identity], resource=trust_other), assume).allowed
@@ -123,7 +127,9 @@ def test_service_principal_assumes_through_trust_with_confused_deputy_conditions
     assert ev.evaluate(PolicySet(resource=trust), ok).allowed
     other = Request("sagemaker.amazonaws.com", "sts:AssumeRole", ROLE, {**ctx, "aws:SourceAccount": OTHER})
     assert not ev.evaluate(PolicySet(resource=trust), other).allowed
-    assert not ev.evaluate(PolicySet(resource=trust), Request("ec2.amazonaws.com", "sts:AssumeRole", ROLE, ctx)).allowed
+    assert not ev.evaluate(
+        PolicySet(resource=trust), Request("ec2.amazonaws.com", "sts:AssumeRole", ROLE, ctx)
+    ).allowed
 
 
 def test_kms_key_policy_must_delegate() -> None:
@@ -131,22 +137,42 @@ def test_kms_key_policy_must_delegate() -> None:
     r = req(action="kms:Decrypt", resource=key)
     identity = pol(allow(action="kms:Decrypt", resource=key))
     no_delegation = pol({**allow(action="kms:*", resource="*"), "Principal": {"AWS": USER}})
-    delegation = pol({**allow(action="kms:*", resource="*"), "Principal": {"AWS": f"arn:aws:iam::{ACCT}:root"}})
+    delegation = pol(
+        {**allow(action="kms:*", resource="*"), "Principal": {"AWS": f"arn:aws:iam::{ACCT}:root"}}
+    )
     assert not ev.evaluate(PolicySet(identity=[identity], resource=no_delegation), r).allowed
     assert ev.evaluate(PolicySet(identity=[identity], resource=delegation), r).allowed
 
 
 def test_passrole_with_passed_to_service() -> None:
-    p = pol(allow(action="iam:PassRole", resource=ROLE, Condition={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
-    to_sm = req(principal=USER, action="iam:PassRole", resource=ROLE, context={"iam:PassedToService": "sagemaker.amazonaws.com"})
-    to_ec2 = req(principal=USER, action="iam:PassRole", resource=ROLE, context={"iam:PassedToService": "ec2.amazonaws.com"})
+    p = pol(
+        allow(
+            action="iam:PassRole",
+            resource=ROLE,
+            Condition={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+        )
+    )
+    to_sm = req(
+        principal=USER,
+        action="iam:PassRole",
+        resource=ROLE,
+        context={"iam:PassedToService": "sagemaker.amazonaws.com"},
+    )
+    to_ec2 = req(
+        principal=USER,
+        action="iam:PassRole",
+        resource=ROLE,
+        context={"iam:PassedToService": "ec2.amazonaws.com"},
+    )
     assert ev.evaluate(PolicySet(identity=[p]), to_sm).allowed
     assert not ev.evaluate(PolicySet(identity=[p]), to_ec2).allowed
 
 
 def test_actions_ignore_case_but_arns_do_not() -> None:
     assert ev.evaluate(PolicySet(identity=[pol(allow(action="S3:getobject"))]), req()).allowed
-    assert not ev.evaluate(PolicySet(identity=[pol(allow(resource="arn:aws:s3:::Bucket/key.jpg"))]), req()).allowed
+    assert not ev.evaluate(
+        PolicySet(identity=[pol(allow(resource="arn:aws:s3:::Bucket/key.jpg"))]), req()
+    ).allowed
 
 
 def test_variables_only_under_2012() -> None:
@@ -172,7 +198,9 @@ def test_no_invented_context_keys() -> None:
 ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "logs:PutLogEvents", "sqs:SendMessage"]
 RESOURCES = [OBJ, "arn:aws:s3:::bucket", "arn:aws:s3:::other/x", "arn:aws:logs:us-east-1:1:log-group:/g"]
 action_pat = st.sampled_from([*ACTIONS, "s3:*", "s3:Get*", "*", "logs:Put?ogEvents", "sqs:*"])
-resource_pat = st.sampled_from([*RESOURCES, "*", "arn:aws:s3:::bucket/*", "arn:aws:s3:::*", "arn:aws:logs:*:*:*"])
+resource_pat = st.sampled_from(
+    [*RESOURCES, "*", "arn:aws:s3:::bucket/*", "arn:aws:s3:::*", "arn:aws:logs:*:*:*"]
+)
 cond = st.sampled_from(
     [
         None,
@@ -189,8 +217,12 @@ cond = st.sampled_from(
 def statements(draw: st.DrawFn, effect: str | None = None) -> dict[str, Any]:
     s: dict[str, Any] = {
         "Effect": effect or draw(st.sampled_from(["Allow", "Deny"])),
-        "NotAction" if draw(st.booleans()) and draw(st.booleans()) else "Action": draw(st.lists(action_pat, min_size=1, max_size=3)),
-        "NotResource" if draw(st.booleans()) and draw(st.booleans()) else "Resource": draw(st.lists(resource_pat, min_size=1, max_size=3)),
+        "NotAction" if draw(st.booleans()) and draw(st.booleans()) else "Action": draw(
+            st.lists(action_pat, min_size=1, max_size=3)
+        ),
+        "NotResource" if draw(st.booleans()) and draw(st.booleans()) else "Resource": draw(
+            st.lists(resource_pat, min_size=1, max_size=3)
+        ),
     }
     c = draw(cond)
     if c:
@@ -203,7 +235,12 @@ requests = st.builds(
     action=st.sampled_from(ACTIONS),
     resource=st.sampled_from(RESOURCES),
     context=st.sampled_from(
-        [{}, {"s3:prefix": "a/"}, {"aws:SecureTransport": "false"}, {"aws:TagKeys": ["team"], "aws:PrincipalTag/team": "x"}]
+        [
+            {},
+            {"s3:prefix": "a/"},
+            {"aws:SecureTransport": "false"},
+            {"aws:TagKeys": ["team"], "aws:PrincipalTag/team": "x"},
+        ]
     ),
 )
 
@@ -230,8 +267,12 @@ def test_adding_an_allow_never_denies(stmts: list[dict[str, Any]], extra: dict[s
 @settings(max_examples=300, deadline=None)
 @given(st.lists(action_pat, min_size=1, max_size=3), requests)
 def test_notaction_is_the_complement_of_action(actions: list[str], r: Request) -> None:
-    with_action = ev.evaluate(PolicySet(identity=[pol({"Effect": "Allow", "Action": actions, "Resource": "*"})]), r)
-    with_not = ev.evaluate(PolicySet(identity=[pol({"Effect": "Allow", "NotAction": actions, "Resource": "*"})]), r)
+    with_action = ev.evaluate(
+        PolicySet(identity=[pol({"Effect": "Allow", "Action": actions, "Resource": "*"})]), r
+    )
+    with_not = ev.evaluate(
+        PolicySet(identity=[pol({"Effect": "Allow", "NotAction": actions, "Resource": "*"})]), r
+    )
     assert with_action.allowed != with_not.allowed
 
 
@@ -241,6 +282,7 @@ def test_evaluation_is_deterministic(stmts: list[dict[str, Any]], r: Request) ->
     fresh = [Evaluator().evaluate(PolicySet(identity=[pol(*stmts)]), r) for _ in range(2)]
     cached = [ev.evaluate(PolicySet(identity=[pol(*stmts)]), r) for _ in range(2)]
     assert fresh[0] == fresh[1] == cached[0] == cached[1]
-    assert list(reversed(stmts)) and Evaluator().evaluate(
-        PolicySet(identity=[pol(*reversed(stmts))]), r
-    ).decision is fresh[0].decision
+    assert (
+        list(reversed(stmts))
+        and Evaluator().evaluate(PolicySet(identity=[pol(*reversed(stmts))]), r).decision is fresh[0].decision
+    )

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opentruth.iam.patterns import Pattern, _glob, tokenize
+from opentruth.iam.patterns import Pattern, _glob
 
 
 def arn(text: str) -> Pattern:
@@ -26,7 +26,11 @@ def arn(text: str) -> Pattern:
         # A * inside a region or account segment stays in that segment.
         ("arn:aws:sqs:*:1:q", "arn:aws:sqs:a:b:1:q", False),
         # A trailing * crosses colons: log groups cover their streams.
-        ("arn:aws:logs:*:*:log-group:/aws/sagemaker/*", "arn:aws:logs:r:1:log-group:/aws/sagemaker/L:log-stream:j", True),
+        (
+            "arn:aws:logs:*:*:log-group:/aws/sagemaker/*",
+            "arn:aws:logs:r:1:log-group:/aws/sagemaker/L:log-stream:j",
+            True,
+        ),
         ("arn:aws:s3*", "arn:aws:s3:::b/k", True),
         ("arn:aws:s?:::b", "arn:aws:s3:::b", True),
         ("arn:aws:s3:::b?/k", "arn:aws:s3:::b:/k", True),

@@ -12,7 +12,10 @@ from opentruth.iam import PolicyError, parse_policy
 def test_statement_object_or_list_and_default_version() -> None:
     one = parse_policy({"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}})
     assert one.version == "2008-10-17" and not one.version_given and not one.variables_enabled
-    many = parse_policy('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["iam:*"], "NotResource": "*"}]}')
+    many = parse_policy(
+        '{"Version": "2012-10-17", "Statement": '
+        '[{"Effect": "Deny", "NotAction": ["iam:*"], "NotResource": "*"}]}'
+    )
     st = many.statements[0]
     assert st.not_action and st.not_resource and st.actions == ("iam:*",) and st.resources == ("*",)
 
@@ -33,7 +36,10 @@ def test_principals_and_conditions_are_normalised() -> None:
     st = p.statements[0]
     assert st.principals == {"Service": ("sagemaker.amazonaws.com",), "AWS": ("111122223333",)}
     assert st.resources is None
-    assert [(c.operator, c.values) for c in st.conditions] == [("Bool", ("true",)), ("NumericLessThan", ("5",))]
+    assert [(c.operator, c.values) for c in st.conditions] == [
+        ("Bool", ("true",)),
+        ("NumericLessThan", ("5",)),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -45,15 +51,55 @@ def test_principals_and_conditions_are_normalised() -> None:
         ({"Version": "2020-01-01", "Statement": []}, "INVALID_VERSION", "$.Version"),
         ({"Statement": {"Effect": "allow", "Action": "s3:*"}}, "INVALID_EFFECT", "$.Statement.Effect"),
         ({"Statement": [{"Effect": "Allow"}]}, "ACTION_REQUIRED", "$.Statement[0]"),
-        ({"Statement": [{"Effect": "Allow", "Action": "s3*:GetObject"}]}, "INVALID_ACTION", "$.Statement[0].Action"),
-        ({"Statement": [{"Effect": "Allow", "Action": ["s3:Get", "GetObject"]}]}, "INVALID_ACTION", "$.Statement[0].Action[1]"),
-        ({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "NotResource": "*"}]}, "RESOURCE_CONFLICT", "$.Statement[0]"),
-        ({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Condition": {"StringEqualz": {"k": "v"}}}]}, "UNKNOWN_OPERATOR", "$.Statement[0].Condition.StringEqualz"),
-        ({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Condition": {"NullIfExists": {"k": "true"}}}]}, "UNKNOWN_OPERATOR", "$.Statement[0].Condition.NullIfExists"),
-        ({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Principal": {"Robot": "x"}}]}, "INVALID_PRINCIPAL", "$.Statement[0].Principal.Robot"),
-        ({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Bogus": 1}]}, "UNKNOWN_ELEMENT", "$.Statement[0].Bogus"),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": "s3*:GetObject"}]},
+            "INVALID_ACTION",
+            "$.Statement[0].Action",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": ["s3:Get", "GetObject"]}]},
+            "INVALID_ACTION",
+            "$.Statement[0].Action[1]",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "NotResource": "*"}]},
+            "RESOURCE_CONFLICT",
+            "$.Statement[0]",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Condition": {"StringEqualz": {"k": "v"}}}]},
+            "UNKNOWN_OPERATOR",
+            "$.Statement[0].Condition.StringEqualz",
+        ),
+        (
+            {
+                "Statement": [
+                    {"Effect": "Allow", "Action": "s3:*", "Condition": {"NullIfExists": {"k": "true"}}}
+                ]
+            },
+            "UNKNOWN_OPERATOR",
+            "$.Statement[0].Condition.NullIfExists",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Principal": {"Robot": "x"}}]},
+            "INVALID_PRINCIPAL",
+            "$.Statement[0].Principal.Robot",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Bogus": 1}]},
+            "UNKNOWN_ELEMENT",
+            "$.Statement[0].Bogus",
+        ),
         ({"Statement": [{"Effect": "Allow", "Action": []}]}, "EMPTY_ARRAY", "$.Statement[0].Action"),
-        ({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Condition": {"StringEquals": {"k": [{"x": 1}]}}}]}, "INVALID_CONDITION_VALUE", '$.Statement[0].Condition.StringEquals["k"][0]'),
+        (
+            {
+                "Statement": [
+                    {"Effect": "Allow", "Action": "s3:*", "Condition": {"StringEquals": {"k": [{"x": 1}]}}}
+                ]
+            },
+            "INVALID_CONDITION_VALUE",
+            '$.Statement[0].Condition.StringEquals["k"][0]',
+        ),
     ],
 )
 def test_refused_with_a_finding(doc: Any, code: str, path: str) -> None:

@@ -14,9 +14,11 @@ app = typer.Typer(help="Evaluate and lint IAM policies.", no_args_is_help=True)
 def eval_cases(
     cases: Annotated[
         Path | None,
-        typer.Argument(help="JSON-lines file of cases (the shared conformance schema); '-' or none reads stdin."),
+        typer.Argument(help="JSON-lines file of cases (the conformance schema); '-' or none reads stdin."),
     ] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Add the deciding statements and the reason.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add the deciding statements and the reason.")
+    ] = False,
 ) -> None:
     """Decide each case and print one JSON line per case, in order: {"id", "decision"}.
 

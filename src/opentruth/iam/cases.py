@@ -7,12 +7,11 @@ and a :class:`Request` and evaluates it, parsing each distinct policy document o
 
 from __future__ import annotations
 
-
 import re
-
-import orjson
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+import orjson
 
 from opentruth.errors import ValidationError
 from opentruth.iam.evaluate import Evaluator, NamedPolicy, PolicySet, Request, Result
@@ -72,7 +71,9 @@ class CaseRunner:
         if not isinstance(context, dict):
             raise ValidationError("request.context: must be an object of key -> string or list of strings")
         for key, value in context.items():
-            ok = isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+            ok = isinstance(value, str) or (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            )
             if not ok:
                 raise ValidationError(f"request.context[{key!r}]: must be a string or a list of strings")
         account = req.get("resourceAccount")
@@ -123,7 +124,11 @@ class CaseRunner:
         except PolicyError as exc:
             return {"id": case_id, "decision": "Error", "error": exc.findings[0].to_dict()}
         except ValidationError as exc:
-            return {"id": case_id, "decision": "Error", "error": {"code": exc.aws_code, "message": exc.message}}
+            return {
+                "id": case_id,
+                "decision": "Error",
+                "error": {"code": exc.aws_code, "message": exc.message},
+            }
         except (ValueError, TypeError) as exc:
             return {
                 "id": case_id,

@@ -128,9 +128,21 @@ class CompiledStatement:
     """A statement with pre-built matchers."""
 
     __slots__ = (
-        "actions_exact", "actions_any", "action_patterns", "not_action", "not_resource",
-        "principals", "not_principal", "_conditions", "effect", "ref_sid", "index", "_raw", "_variables",
-        "_raw_resources", "_resources",
+        "_conditions",
+        "_raw",
+        "_raw_resources",
+        "_resources",
+        "_variables",
+        "action_patterns",
+        "actions_any",
+        "actions_exact",
+        "effect",
+        "index",
+        "not_action",
+        "not_principal",
+        "not_resource",
+        "principals",
+        "ref_sid",
     )  # fmt: skip
 
     def __init__(self, st: Statement, variables: bool) -> None:
@@ -381,9 +393,9 @@ def _decide(
 
     caller_account = account_of(principal)
     resource_account = request.resource_account or (res_arn.account if res_arn else None) or None
-    needs_resource_policy = (action in _TRUST_ACTIONS and res_arn is not None and res_arn.service == "iam") or (
-        action.startswith("kms:") and res_arn is not None and res_arn.service == "kms"
-    )
+    needs_resource_policy = (
+        action in _TRUST_ACTIONS and res_arn is not None and res_arn.service == "iam"
+    ) or (action.startswith("kms:") and res_arn is not None and res_arn.service == "kms")
 
     def grant_refs(*wanted: Grant) -> tuple[StatementRef, ...]:
         return tuple(r for r, g in grants if g in wanted)
@@ -414,7 +426,9 @@ def _decide(
             what = "trust policy" if action.startswith("sts:") else "key policy"
             return _implicit(missing, f"the {what} must allow the caller or delegate to its account")
         if identity_side:
-            return Result(Decision.ALLOWED, allowed_by=identity_refs, explanation="allowed by identity policies")
+            return Result(
+                Decision.ALLOWED, allowed_by=identity_refs, explanation="allowed by identity policies"
+            )
         return _implicit(_missing(allows, policies), "no statement allows this request")
 
     if identity_side and grants:

@@ -104,7 +104,7 @@ def _full(rx: re.Pattern[str]) -> Matcher:
 class _Glob:
     """Full-string wildcard match over an encoded pattern."""
 
-    __slots__ = ("_pat", "_uses", "_rx")
+    __slots__ = ("_pat", "_rx", "_uses")
 
     def __init__(self, pat: str) -> None:
         self._pat = pat
@@ -136,7 +136,7 @@ def _glob(p: str, s: str) -> bool:
         if c == s[si] or c == _W_Q or (c == _S_Q and s[si] != ":"):
             pi += 1
             si += 1
-        elif c == _W_STAR or c == _S_STAR:
+        elif c in (_W_STAR, _S_STAR):
             star = pi
             mark = si
             pi += 1

@@ -36,7 +36,17 @@ OPERATORS = frozenset(
 SET_QUALIFIERS = ("ForAnyValue", "ForAllValues")
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _STATEMENT_KEYS = frozenset(
-    {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+    {
+        "Sid",
+        "Effect",
+        "Principal",
+        "NotPrincipal",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Condition",
+    }
 )
 # A service prefix is letters, digits and hyphens; a wildcard there is refused by IAM.
 _ACTION_RE = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+$")
@@ -111,6 +121,7 @@ class Policy:
         return self.version == VERSION_2012
 
 
+@lru_cache(maxsize=1024)
 def parse_operator(text: str) -> ConditionOperator | None:
     """Split an operator into qualifier, base and IfExists; ``None`` if it is unknown."""
     qualifier: str | None = None
@@ -198,6 +209,12 @@ class _Parser:
                 self.error("INVALID_CONDITION", f"{op_text} must map condition keys to values", op_path)
                 continue
             for key, raw in block.items():
+                if type(raw) is str:
+                    out.append(Condition(op_text, key, (raw,), op))
+                    continue
+                if type(raw) is list and raw and all(type(v) is str for v in raw):
+                    out.append(Condition(op_text, key, tuple(raw), op))
+                    continue
                 key_path = f'{op_path}["{key}"]'
                 raw_items = raw if isinstance(raw, list) else [raw]
                 values: list[str] = []
@@ -220,9 +237,10 @@ class _Parser:
         if not isinstance(raw, dict):
             self.error("INVALID_STATEMENT", "each statement must be an object", path)
             return None
-        for key in raw:
-            if key not in _STATEMENT_KEYS:
-                self.error("UNKNOWN_ELEMENT", f"unknown statement element {key!r}", f"{path}.{key}")
+        if not raw.keys() <= _STATEMENT_KEYS:
+            for key in raw:
+                if key not in _STATEMENT_KEYS:
+                    self.error("UNKNOWN_ELEMENT", f"unknown statement element {key!r}", f"{path}.{key}")
         sid = raw.get("Sid")
         if sid is not None and not isinstance(sid, str):
             self.error("INVALID_SID", "Sid must be a string", f"{path}.Sid")
@@ -237,7 +255,11 @@ class _Parser:
         actions = self.strings(raw.get(action_key, []), f"{path}.{action_key}", action_key)
         for i, action in enumerate(actions):
             if not _action_ok(action):
-                where = f"{path}.{action_key}[{i}]" if isinstance(raw.get(action_key), list) else f"{path}.{action_key}"
+                where = (
+                    f"{path}.{action_key}[{i}]"
+                    if isinstance(raw.get(action_key), list)
+                    else f"{path}.{action_key}"
+                )
                 prefix = action.partition(":")[0]
                 reason = (
                     "a wildcard is not allowed in the service prefix"
@@ -278,9 +300,13 @@ def load_document(doc: object) -> dict[str, Any]:
         try:
             doc = json.loads(doc)
         except (ValueError, RecursionError) as exc:
-            raise PolicyError([Finding(Severity.ERROR, "INVALID_JSON", f"not valid JSON: {exc}", "$")]) from None
+            raise PolicyError(
+                [Finding(Severity.ERROR, "INVALID_JSON", f"not valid JSON: {exc}", "$")]
+            ) from None
     if not isinstance(doc, dict):
-        raise PolicyError([Finding(Severity.ERROR, "INVALID_DOCUMENT", "a policy must be a JSON object", "$")])
+        raise PolicyError(
+            [Finding(Severity.ERROR, "INVALID_DOCUMENT", "a policy must be a JSON object", "$")]
+        )
     return doc
 
 
@@ -297,7 +323,11 @@ def parse_policy(doc: object, *, name: str = "policy") -> Policy:
     version_given = "Version" in raw
     version = raw.get("Version", VERSION_2008)
     if version not in (VERSION_2012, VERSION_2008):
-        p.error("INVALID_VERSION", f'Version must be "{VERSION_2012}" (or the legacy "{VERSION_2008}")', "$.Version")
+        p.error(
+            "INVALID_VERSION",
+            f'Version must be "{VERSION_2012}" (or the legacy "{VERSION_2008}")',
+            "$.Version",
+        )
     if "Statement" not in raw:
         p.error("MISSING_STATEMENT", "a policy needs a Statement", "$")
     body = raw.get("Statement", [])
