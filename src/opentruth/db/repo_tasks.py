@@ -1,0 +1,493 @@
+"""Leasing data objects to workers: lease, submit, decline, release, and lease expiry.
+
+The rules this module keeps, whatever the number of threads or processes:
+
+* A data object gets at most ``NumberOfHumanWorkersPerDataObject`` (N) workers: an object is
+  offered only while ``submitted + declined + leased < N``. A decline uses up a slot (Ground
+  Truth counts it, and an object that all N workers decline expires); a release or an expired
+  lease gives the slot back.
+* No worker ever gets two assignments of the same object: the (object, worker) pair is unique
+  in the table, so even a bug elsewhere cannot break it. A worker who released a task, or let
+  its lease run out, is not offered that object again.
+* At most ``MaxConcurrentTaskCount`` objects are out (``in_progress``) at once.
+* A worker holds at most one unexpired lease per job; asking for the next task again returns it.
+* Counters (per object and the job's LabelCounters) change in the same transaction as the
+  state they count, with ``x = x + 1`` updates, so none is lost or counted twice.
+
+On PostgreSQL, picks use ``FOR UPDATE SKIP LOCKED`` so concurrent workers take different
+objects without waiting; on SQLite writers are serialised (see :mod:`opentruth.db.repository`).
+Functions take ``now`` so that tests and the reconciler can reason about time without sleeping.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from opentruth.db.models import (
+    Assignment,
+    AssignmentState,
+    DataObject,
+    JobStatus,
+    LabelingJob,
+    ObjectState,
+    Worker,
+)
+from opentruth.db.repo_jobs import add_label_counts, get_job_by_id
+from opentruth.db.repository import LeaseExpiredError, for_update
+from opentruth.db.types import utcnow
+from opentruth.errors import ConflictError, NotFoundError
+
+__all__ = [
+    "ExpiredObjects",
+    "TaskLease",
+    "TaskOutcome",
+    "available_task_count",
+    "decline_task",
+    "end_leases",
+    "expire_leases",
+    "expire_unavailable_objects",
+    "get_assignment",
+    "lease_next_task",
+    "release_task",
+    "revoke_job_leases",
+    "submit_task",
+]
+
+_OBJECTS = cast(Table, DataObject.__table__)
+
+
+# --------------------------------------------------------------------------------------------
+# Leasing
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskLease:
+    """A task handed to a worker: what the worker API's ``tasks/next`` returns."""
+
+    task_id: str
+    job_id: int
+    object_id: int
+    dataset_object_id: int
+    source: str
+    task_input: dict[str, Any] | None
+    lease_expires_at: datetime
+    #: True when this is the worker's existing lease, returned again.
+    resumed: bool
+
+
+def _lease_of(assignment: Assignment, obj: DataObject, *, resumed: bool) -> TaskLease:
+    return TaskLease(
+        task_id=assignment.task_id,
+        job_id=assignment.job_id,
+        object_id=obj.id,
+        dataset_object_id=obj.dataset_object_id,
+        source=obj.source,
+        task_input=obj.task_input,
+        lease_expires_at=assignment.lease_expires_at,
+        resumed=resumed,
+    )
+
+
+def _never_had(worker_id: int) -> Any:
+    return ~exists().where(Assignment.object_id == DataObject.id, Assignment.worker_id == worker_id)
+
+
+def lease_next_task(
+    session: Session, job_id: int, worker_id: int, *, now: datetime | None = None
+) -> TaskLease | None:
+    """Lease the next task of an ``InProgress`` job to a worker, or return None if there is none.
+
+    Picks, in dataset-object-id order, an object already out that still has a free slot and
+    that this worker never had; failing that, sends the next ``pending`` object out if fewer
+    than MaxConcurrentTaskCount are out. The lease ends ``TaskTimeLimitInSeconds`` from now.
+
+    None means "nothing for this worker right now". Under heavy contention on PostgreSQL it
+    can be momentary (an object held by another worker's unfinished transaction), so clients
+    decide whether to ask again from :func:`available_task_count`, as the worker UI does.
+    """
+    now = now or utcnow()
+    job = get_job_by_id(session, job_id)
+    if job.status != JobStatus.IN_PROGRESS:
+        return None
+    # Serialise this worker's own requests (two browser tabs, a retried call), so the check
+    # for an existing lease below cannot race with itself.
+    session.execute(for_update(session, select(Worker.id).where(Worker.id == worker_id)))
+    current = session.execute(
+        select(Assignment, DataObject)
+        .join(DataObject, DataObject.id == Assignment.object_id)
+        .where(
+            Assignment.job_id == job_id,
+            Assignment.worker_id == worker_id,
+            Assignment.state == AssignmentState.LEASED.value,
+            Assignment.lease_expires_at > now,
+        )
+        .limit(1)
+    ).first()
+    if current is not None:
+        return _lease_of(current[0], current[1], resumed=True)
+
+    # SKIP LOCKED lets concurrent workers take different objects without waiting. But a row
+    # skipped because another transaction holds it may still have a free slot once that one
+    # commits (N > 1, or a release), so before answering "nothing left" look again, waiting
+    # for the locks this time. Only then send a new object out: that takes the job lock, and
+    # waiting on an object while holding it could deadlock with a submit.
+    obj = (
+        _pick_open_object(session, job, worker_id, now, skip_locked=True)
+        or _pick_open_object(session, job, worker_id, now, skip_locked=False)
+        or _send_out_next_object(session, job, worker_id, now)
+    )
+    if obj is None:
+        return None
+    assignment = Assignment(
+        task_id=str(uuid.uuid4()),
+        job_id=job_id,
+        object_id=obj.id,
+        worker_id=worker_id,
+        state=AssignmentState.LEASED.value,
+        leased_at=now,
+        lease_expires_at=now + timedelta(seconds=job.task_time_limit_seconds),
+        answer=None,
+        submitted_at=None,
+        finished_at=None,
+    )
+    session.add(assignment)
+    session.execute(
+        update(DataObject)
+        .where(DataObject.id == obj.id)
+        .values(leased_count=DataObject.leased_count + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return _lease_of(assignment, obj, resumed=False)
+
+
+def _pick_open_object(
+    session: Session, job: LabelingJob, worker_id: int, now: datetime, *, skip_locked: bool
+) -> DataObject | None:
+    """Lock and return the first object out with a free slot that the worker never had."""
+    return session.scalar(
+        for_update(
+            session,
+            select(DataObject)
+            .where(
+                DataObject.job_id == job.id,
+                DataObject.state == ObjectState.IN_PROGRESS.value,
+                DataObject.available_until > now,
+                DataObject.submitted_count + DataObject.declined_count + DataObject.leased_count
+                < job.workers_per_object,
+                _never_had(worker_id),
+            )
+            .order_by(DataObject.dataset_object_id)
+            .limit(1),
+            skip_locked=skip_locked,
+        )
+    )
+
+
+def _send_out_next_object(
+    session: Session, job: LabelingJob, worker_id: int, now: datetime
+) -> DataObject | None:
+    # Lock the job row while counting: otherwise two processes could each see one free place
+    # under MaxConcurrentTaskCount and both send an object out.
+    session.execute(for_update(session, select(LabelingJob.id).where(LabelingJob.id == job.id)))
+    # Waiting for the job lock may have meant waiting for another worker that just sent an
+    # object out; it has free slots (N > 1) that the earlier picks could not see yet.
+    sent_out = _pick_open_object(session, job, worker_id, now, skip_locked=True)
+    if sent_out is not None:
+        return sent_out
+    out = session.scalar(
+        select(func.count())
+        .select_from(DataObject)
+        .where(DataObject.job_id == job.id, DataObject.state == ObjectState.IN_PROGRESS.value)
+    )
+    if int(out or 0) >= job.max_concurrent_task_count:
+        return None
+    obj = session.scalar(
+        for_update(
+            session,
+            select(DataObject)
+            .where(DataObject.job_id == job.id, DataObject.state == ObjectState.PENDING.value)
+            .order_by(DataObject.dataset_object_id)
+            .limit(1),
+            skip_locked=True,
+        )
+    )
+    if obj is None:
+        return None
+    obj.state = ObjectState.IN_PROGRESS.value
+    obj.available_until = now + timedelta(seconds=job.task_availability_lifetime_seconds)
+    obj.updated_at = now
+    session.flush()
+    return obj
+
+
+def available_task_count(
+    session: Session, job_id: int, worker_id: int, *, now: datetime | None = None
+) -> int:
+    """How many tasks this worker could still get from the job (``availableTasks``).
+
+    Objects out with a free slot that the worker never had, plus pending objects; a pending
+    object needs a free place under MaxConcurrentTaskCount, but a place frees up each time an
+    object is finished, so all of them are counted.
+    """
+    now = now or utcnow()
+    job = get_job_by_id(session, job_id)
+    if job.status != JobStatus.IN_PROGRESS:
+        return 0
+    open_out = session.scalar(
+        select(func.count())
+        .select_from(DataObject)
+        .where(
+            DataObject.job_id == job_id,
+            DataObject.state == ObjectState.IN_PROGRESS.value,
+            DataObject.available_until > now,
+            DataObject.submitted_count + DataObject.declined_count + DataObject.leased_count
+            < job.workers_per_object,
+            _never_had(worker_id),
+        )
+    )
+    pending = session.scalar(
+        select(func.count())
+        .select_from(DataObject)
+        .where(DataObject.job_id == job_id, DataObject.state == ObjectState.PENDING.value)
+    )
+    return int(open_out or 0) + int(pending or 0)
+
+
+# --------------------------------------------------------------------------------------------
+# Worker actions on a lease
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """The result of a submit, decline or release."""
+
+    task_id: str
+    job_id: int
+    dataset_object_id: int
+    state: str
+    #: True when the same action had already been recorded (a retried request).
+    duplicate: bool
+    #: The object's state afterwards; ``annotated`` means it is ready to consolidate.
+    object_state: str
+
+
+def get_assignment(session: Session, task_id: str, worker_id: int | None = None) -> Assignment:
+    """Return the assignment of ``task_id``; with ``worker_id``, only if it is that worker's.
+
+    Another worker's task is reported as not found, so task ids cannot be probed.
+    """
+    assignment = session.scalar(select(Assignment).where(Assignment.task_id == task_id))
+    if assignment is None or (worker_id is not None and assignment.worker_id != worker_id):
+        raise NotFoundError(f"Task {task_id} not found")
+    return assignment
+
+
+def _locked_assignment(session: Session, task_id: str, worker_id: int) -> Assignment:
+    assignment = session.scalar(for_update(session, select(Assignment).where(Assignment.task_id == task_id)))
+    if assignment is None or assignment.worker_id != worker_id:
+        raise NotFoundError(f"Task {task_id} not found")
+    return assignment
+
+
+def _close_lease(
+    session: Session,
+    assignment: Assignment,
+    action: AssignmentState,
+    now: datetime,
+    *,
+    answer: dict[str, Any] | None = None,
+) -> TaskOutcome:
+    """Record a submit, decline or release on a leased assignment, idempotently."""
+    if assignment.state == action.value:
+        obj_row = session.execute(
+            select(DataObject.dataset_object_id, DataObject.state).where(
+                DataObject.id == assignment.object_id
+            )
+        ).one()
+        return TaskOutcome(assignment.task_id, assignment.job_id, obj_row[0], action.value, True, obj_row[1])
+    if assignment.state != AssignmentState.LEASED.value or assignment.lease_expires_at <= now:
+        if assignment.state in (AssignmentState.LEASED.value, AssignmentState.EXPIRED.value):
+            raise LeaseExpiredError(
+                f"Task {assignment.task_id} expired at {assignment.lease_expires_at.isoformat()}: "
+                "ask for the next task"
+            )
+        raise ConflictError(
+            f"Task {assignment.task_id} was already {assignment.state}; ask for the next task"
+        )
+    assignment.state = action.value
+    assignment.finished_at = now
+    if action is AssignmentState.SUBMITTED:
+        assignment.answer = answer
+        assignment.submitted_at = now
+    counts: dict[str, Any] = {"leased_count": DataObject.leased_count - 1, "updated_at": now}
+    if action is AssignmentState.SUBMITTED:
+        counts["submitted_count"] = DataObject.submitted_count + 1
+    elif action is AssignmentState.DECLINED:
+        counts["declined_count"] = DataObject.declined_count + 1
+    session.flush()
+    # UPDATE ... RETURNING takes the row lock and returns the counts after every earlier
+    # concurrent submit, so exactly one submitter sees the last slot filled.
+    index, state, submitted, declined = session.execute(
+        update(_OBJECTS)
+        .where(_OBJECTS.c.id == assignment.object_id)
+        .values(**counts)
+        .returning(
+            _OBJECTS.c.dataset_object_id,
+            _OBJECTS.c.state,
+            _OBJECTS.c.submitted_count,
+            _OBJECTS.c.declined_count,
+        )
+    ).one()
+    job = get_job_by_id(session, assignment.job_id)
+    if state == ObjectState.IN_PROGRESS.value and submitted + declined >= job.workers_per_object:
+        # Every slot is used. With at least one answer the object goes to consolidation; if
+        # every worker declined it expires, as Ground Truth marks it.
+        state = ObjectState.ANNOTATED.value if submitted else ObjectState.EXPIRED.value
+        _set_object_state(session, assignment.object_id, state, now)
+        if state == ObjectState.EXPIRED.value:
+            add_label_counts(session, job.id, failed=1, unlabeled=-1, now=now)
+    return TaskOutcome(assignment.task_id, assignment.job_id, index, action.value, False, state)
+
+
+def _set_object_state(session: Session, object_id: int, state: str, now: datetime) -> None:
+    session.execute(update(_OBJECTS).where(_OBJECTS.c.id == object_id).values(state=state, updated_at=now))
+
+
+def submit_task(
+    session: Session, task_id: str, worker_id: int, answer: dict[str, Any], *, now: datetime | None = None
+) -> TaskOutcome:
+    """Record a worker's answer. A retried submit returns the first outcome and counts once.
+
+    Raises :class:`LeaseExpiredError` (HTTP 409) when the lease ended before the submit, and
+    :class:`NotFoundError` for a task that is not this worker's.
+    """
+    now = now or utcnow()
+    return _close_lease(
+        session,
+        _locked_assignment(session, task_id, worker_id),
+        AssignmentState.SUBMITTED,
+        now,
+        answer=answer,
+    )
+
+
+def decline_task(
+    session: Session, task_id: str, worker_id: int, *, now: datetime | None = None
+) -> TaskOutcome:
+    """Decline a task: it uses up one of the object's worker slots and is counted."""
+    now = now or utcnow()
+    return _close_lease(
+        session, _locked_assignment(session, task_id, worker_id), AssignmentState.DECLINED, now
+    )
+
+
+def release_task(
+    session: Session, task_id: str, worker_id: int, *, now: datetime | None = None
+) -> TaskOutcome:
+    """Give a task back: the slot returns to the pool for another worker; nothing is counted."""
+    now = now or utcnow()
+    return _close_lease(
+        session, _locked_assignment(session, task_id, worker_id), AssignmentState.RELEASED, now
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Reconciler: leases and availability
+# --------------------------------------------------------------------------------------------
+
+
+def end_leases(session: Session, where: Sequence[Any], now: datetime) -> int:
+    """Expire the leased assignments matching ``where`` (SQL conditions) and give their slots back."""
+    object_ids = session.scalars(
+        update(Assignment)
+        .where(Assignment.state == AssignmentState.LEASED.value, *where)
+        .values(state=AssignmentState.EXPIRED.value, finished_at=now)
+        .returning(Assignment.object_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    per_object = Counter(object_ids)
+    if per_object:
+        # Objects in id order: concurrent reconcilers then lock rows in the same order.
+        session.execute(
+            update(_OBJECTS)
+            .where(_OBJECTS.c.id == bindparam("oid"))
+            .values(leased_count=_OBJECTS.c.leased_count - bindparam("n"), updated_at=now),
+            [{"oid": oid, "n": n} for oid, n in sorted(per_object.items())],
+        )
+    return len(object_ids)
+
+
+def expire_leases(session: Session, *, now: datetime | None = None, job_id: int | None = None) -> int:
+    """Expire every lease past its deadline (of one job, or of all); return how many.
+
+    Their slots go back to the pool. The worker who let a lease run out is not offered that
+    object again. This is the reconciler's job; run it every few seconds.
+    """
+    now = now or utcnow()
+    where: list[Any] = [Assignment.lease_expires_at <= now]
+    if job_id is not None:
+        where.append(Assignment.job_id == job_id)
+    return end_leases(session, where, now)
+
+
+def revoke_job_leases(session: Session, job_id: int, *, now: datetime | None = None) -> int:
+    """Expire every open lease of a job (when it stops or fails); return how many."""
+    return end_leases(session, [Assignment.job_id == job_id], now or utcnow())
+
+
+@dataclass(frozen=True)
+class ExpiredObjects:
+    """What :func:`expire_unavailable_objects` did: dataset object ids by new state."""
+
+    annotated: list[int]
+    expired: list[int]
+
+
+def expire_unavailable_objects(
+    session: Session, job_id: int, *, now: datetime | None = None
+) -> ExpiredObjects:
+    """End the objects whose TaskAvailabilityLifetime ran out.
+
+    As in Ground Truth, an object that got some answers goes to consolidation with what it has
+    (``annotated``); one with none expires (counted as FailedNonRetryableError). Open leases on
+    those objects end.
+    """
+    now = now or utcnow()
+    rows = session.execute(
+        for_update(
+            session,
+            select(DataObject.id, DataObject.dataset_object_id, DataObject.submitted_count)
+            .where(
+                DataObject.job_id == job_id,
+                DataObject.state == ObjectState.IN_PROGRESS.value,
+                DataObject.available_until <= now,
+            )
+            .order_by(DataObject.id),
+        )
+    ).all()
+    if not rows:
+        return ExpiredObjects([], [])
+    end_leases(session, [Assignment.object_id.in_([r[0] for r in rows])], now)
+    annotated = [r for r in rows if r[2] > 0]
+    expired = [r for r in rows if r[2] == 0]
+    for ids, state in ((annotated, ObjectState.ANNOTATED), (expired, ObjectState.EXPIRED)):
+        if ids:
+            session.execute(
+                update(_OBJECTS)
+                .where(_OBJECTS.c.id.in_([r[0] for r in ids]))
+                .values(state=state.value, updated_at=now)
+            )
+    if expired:
+        add_label_counts(session, job_id, failed=len(expired), unlabeled=-len(expired), now=now)
+    return ExpiredObjects([r[1] for r in annotated], [r[1] for r in expired])

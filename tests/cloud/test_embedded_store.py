@@ -1,0 +1,269 @@
+"""The embedded store's own promises: atomic writes, safe key mapping, bounded-memory reads."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opentruth.cloud.embedded_store import RESERVED, EmbeddedObjectStore, key_segments
+from opentruth.cloud.objectstore import (
+    CompletedPart,
+    InvalidObjectKey,
+    KeyConflict,
+    NoSuchKey,
+    NoSuchUpload,
+    iter_lines,
+)
+from opentruth.errors import ConflictError, ValidationError
+
+B = "sagemaker-data"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> EmbeddedObjectStore:
+    s = EmbeddedObjectStore(tmp_path)
+    s.create_bucket(B)
+    return s
+
+
+def files_under(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def test_layout_is_the_documented_one(store: EmbeddedObjectStore, tmp_path: Path) -> None:
+    store.put_object(B, "in/manifest.json", b"{}")
+    assert (tmp_path / "objects" / B / "in" / "manifest.json").read_bytes() == b"{}"
+    assert (tmp_path / "objects-meta" / B / "in" / "manifest.json").is_file()
+
+
+def test_data_survives_a_new_store_instance(store: EmbeddedObjectStore, tmp_path: Path) -> None:
+    store.put_object(B, "k", b"persisted", tags={"SageMaker": "true"})
+    again = EmbeddedObjectStore(tmp_path)
+    assert again.get_object(B, "k").body == b"persisted"
+    assert again.get_object_tagging(B, "k") == {"SageMaker": "true"}
+    assert [b.name for b in again.list_buckets()] == [B]
+
+
+# ------------------------------------------------------------------------------ atomicity
+
+
+def test_failed_rename_keeps_the_old_object_and_leaves_no_partial_file(
+    store: EmbeddedObjectStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.put_object(B, "out/output.manifest", b"old contents\n")
+    before = files_under(tmp_path)
+
+    def crash(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        raise OSError("simulated crash before the rename")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="simulated crash"):
+        store.put_object(B, "out/output.manifest", b"new contents that must never be seen\n")
+    with pytest.raises(OSError, match="simulated crash"):
+        store.put_object(B, "out/new-object", b"never visible")
+    monkeypatch.undo()
+
+    assert store.get_object(B, "out/output.manifest").body == b"old contents\n"
+    with pytest.raises(NoSuchKey):
+        store.head_object(B, "out/new-object")
+    assert [o.key for o in store.list_objects(B).objects] == ["out/output.manifest"]
+    assert files_under(tmp_path) == before  # no temporary or partial file is left behind
+
+
+def test_crash_between_data_and_metadata_hides_a_new_object(
+    store: EmbeddedObjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def second_rename_crashes(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        calls.append(str(dst))
+        if len(calls) == 2:
+            raise OSError("simulated crash after the data rename")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", second_rename_crashes)
+    with pytest.raises(OSError, match="after the data rename"):
+        store.put_object(B, "half-written", b"data without metadata")
+    monkeypatch.undo()
+    assert "objects-meta" not in calls[0] and "objects-meta" in calls[1]  # data first, metadata last
+    # The metadata is the commit point: without it the object does not exist.
+    with pytest.raises(NoSuchKey):
+        store.get_object(B, "half-written")
+    assert store.list_objects(B).objects == ()
+    store.put_object(B, "half-written", b"retried")
+    assert store.get_object(B, "half-written").body == b"retried"
+
+
+# ------------------------------------------------------------------------------ key safety
+
+NASTY = [
+    "../escape",
+    "a/../../escape",
+    "..",
+    ".",
+    "a/..",
+    "a/./b",
+    "/etc/passwd",
+    "a//b",
+    "a\\..\\..\\escape",
+    "..\\escape",
+    "nul\x00byte",
+    "new\nline",
+    f"{RESERVED}tmp-1234",
+    f"a/{RESERVED}folder",
+    "x" * 256,
+]
+
+
+@pytest.mark.parametrize("key", NASTY)
+def test_unsafe_keys_are_refused_with_a_clear_error(
+    store: EmbeddedObjectStore, tmp_path: Path, key: str
+) -> None:
+    before = files_under(tmp_path)
+    with pytest.raises(InvalidObjectKey) as exc:
+        store.put_object(B, key, b"x")
+    assert isinstance(exc.value, ValidationError)
+    assert repr(key) in exc.value.message
+    assert exc.value.s3_code == "InvalidArgument"
+    with pytest.raises(InvalidObjectKey):
+        store.get_object(B, key)
+    assert files_under(tmp_path) == before
+
+
+def test_symlink_planted_in_the_tree_cannot_escape(store: EmbeddedObjectStore, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "objects" / B / "link").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(InvalidObjectKey, match="outside"):
+        store.put_object(B, "link/file", b"x")
+    assert list(outside.iterdir()) == []
+
+
+KEY_ALPHABET = st.sampled_from(["a", "b", ".", "..", "/", "\\", "\x00", "~", " ", "é", "%2e", RESERVED])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(KEY_ALPHABET, min_size=1, max_size=8).map("".join))
+def test_any_key_is_refused_or_stays_inside_its_bucket(key: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        store = EmbeddedObjectStore(root / "data", durable=False)
+        store.create_bucket(B)
+        sentinel = root / "sentinel"
+        sentinel.write_bytes(b"untouched")
+        try:
+            store.put_object(B, key, b"payload")
+        except ValidationError:
+            # Refused: nothing was written anywhere.
+            assert all(p.name.startswith(RESERVED) for p in (root / "data").rglob("*") if p.is_file()), (
+                "a refused key must not leave a file"
+            )
+            return
+        bucket_dir = (root / "data" / "objects" / B).resolve()
+        written = [p for p in (root / "data" / "objects").rglob("*") if p.is_file()]
+        assert len(written) == 1
+        assert written[0].resolve().is_relative_to(bucket_dir)
+        assert sentinel.read_bytes() == b"untouched"
+        assert store.get_object(B, key).body == b"payload"
+        assert [o.key for o in store.list_objects(B).objects] == [key]
+
+
+def test_key_segments() -> None:
+    assert key_segments("a/b/c.png") == ["a", "b", "c.png"]
+    assert key_segments("folder/") == ["folder", ""]
+    assert key_segments("dots.in.name/..hidden") == ["dots.in.name", "..hidden"]
+
+
+def test_file_and_folder_of_one_name_conflict(store: EmbeddedObjectStore) -> None:
+    store.put_object(B, "a", b"file")
+    with pytest.raises(KeyConflict) as exc:
+        store.put_object(B, "a/b", b"x")
+    assert isinstance(exc.value, ConflictError)
+    assert "'a'" in exc.value.message
+    store.put_object(B, "c/d", b"x")
+    with pytest.raises(KeyConflict):
+        store.put_object(B, "c", b"x")
+    # Once the folder is empty again, the name is free.
+    store.delete_object(B, "c/d")
+    store.put_object(B, "c", b"now a file")
+    assert store.get_object(B, "c").body == b"now a file"
+
+
+def test_folder_marker_and_children_coexist(store: EmbeddedObjectStore) -> None:
+    store.put_object(B, "p/", b"")
+    store.put_object(B, "p/child", b"x")
+    assert [o.key for o in store.list_objects(B).objects] == ["p/", "p/child"]
+
+
+# ------------------------------------------------------------------------------ streaming
+
+
+def test_a_100k_line_manifest_streams_in_bounded_memory(store: EmbeddedObjectStore, tmp_path: Path) -> None:
+    src = tmp_path / "manifest.jsonl"
+    with open(src, "wb") as f:
+        for i in range(100_000):
+            f.write(b'{"source-ref": "s3://sagemaker-data/images/%06d.jpg"}\n' % i)
+    size = src.stat().st_size
+    with open(src, "rb") as f:
+        store.put_object(B, "manifest.jsonl", f)
+    tracemalloc.start()
+    try:
+        count = 0
+        with store.open_stream(B, "manifest.jsonl", chunk_size=64 * 1024) as stream:
+            for line in iter_lines(stream):
+                count += 1
+                assert line.startswith(b'{"source-ref"')
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 100_000
+    assert peak < size // 10  # the 5 MB file never sits in memory
+
+
+def test_iter_lines_refuses_a_runaway_line(store: EmbeddedObjectStore) -> None:
+    store.put_object(B, "binary", b"x" * 5000)
+    with (
+        store.open_stream(B, "binary", chunk_size=100) as stream,
+        pytest.raises(ValidationError, match="line 1"),
+    ):
+        list(iter_lines(stream, max_line=1000))
+
+
+# ------------------------------------------------------------------------------ multipart
+
+
+def test_parts_cannot_be_added_to_an_aborted_upload(store: EmbeddedObjectStore, tmp_path: Path) -> None:
+    upload = store.create_multipart_upload(B, "k")
+    etag = store.upload_part(B, "k", upload, 1, b"part")
+    store.abort_multipart_upload(B, "k", upload)
+    with pytest.raises(NoSuchUpload):
+        store.upload_part(B, "k", upload, 2, b"more")
+    with pytest.raises(NoSuchUpload):
+        store.complete_multipart_upload(B, "k", upload, [CompletedPart(1, etag)])
+    assert list((tmp_path / "objects-tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("upload_id", ["../../objects", "", "ZZ" * 16])
+def test_upload_ids_are_not_paths(store: EmbeddedObjectStore, upload_id: str) -> None:
+    with pytest.raises(NoSuchUpload):
+        store.upload_part(B, "k", upload_id, 1, b"x")
+
+
+def test_upload_of_another_key_is_not_found(store: EmbeddedObjectStore) -> None:
+    upload = store.create_multipart_upload(B, "k")
+    with pytest.raises(NoSuchUpload):
+        store.upload_part(B, "other", upload, 1, b"x")
+
+
+def test_delete_bucket_drops_its_uploads(store: EmbeddedObjectStore, tmp_path: Path) -> None:
+    store.create_multipart_upload(B, "k")
+    store.delete_bucket(B)
+    assert list((tmp_path / "objects-tmp").iterdir()) == []
+    assert store.list_buckets() == []
