@@ -13,51 +13,15 @@ from collections.abc import Callable, Iterator
 from itertools import count
 from typing import Any
 
-import psycopg
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
+from dbsupport import BACKENDS, create_pg_database, drop_pg_database, pg_url_of
 from opentruth.db.engine import Database, make_engine
-from opentruth.db.migrate import upgrade
-from opentruth.db.models import Base, JobStatus, LabelingJob, Worker
-from opentruth.db.repo_jobs import create_job, ensure_account, transition_job
-from opentruth.db.repo_workforce import create_worker, fast_hasher
-
-PG_ADMIN_URL = os.environ.get("OPENTRUTH_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-BACKENDS = ["sqlite", "postgresql"]
-
-
-def _pg_url(name: str) -> str:
-    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    return f"{base}/{name}"
-
-
-def _create_pg_database(name: str) -> None:
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_pg_database(name: str) -> None:
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A migrated PostgreSQL database for this test session, dropped at the end."""
-    name = f"opentruth_test_{os.getpid()}"
-    _create_pg_database(name)
-    url = _pg_url(name)
-    try:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        yield url
-    finally:
-        _drop_pg_database(name)
-
+from opentruth.db.models import JobStatus, LabelingJob, Worker
+from opentruth.db.repo_jobs import create_job, transition_job
+from opentruth.db.repo_workforce import create_worker
 
 _scratch_numbers = count()
 
@@ -71,43 +35,13 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engi
         engine.dispose()
         return
     name = f"opentruth_test_{os.getpid()}_{next(_scratch_numbers)}"
-    _create_pg_database(name)
-    engine = make_engine(_pg_url(name))
+    create_pg_database(name)
+    engine = make_engine(pg_url_of(name))
     try:
         yield engine
     finally:
         engine.dispose()
-        _drop_pg_database(name)
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine]:
-    """An engine on a migrated, empty database: a new SQLite file, or the emptied PG database."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'opentruth.db'}")
-        upgrade(eng)
-    else:
-        eng = make_engine(request.getfixturevalue("pg_url"))
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        with eng.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    yield eng
-    eng.dispose()
-
-
-@pytest.fixture
-def db(engine: Engine) -> Database:
-    """A :class:`Database` on the test engine, with the default account created."""
-    database = Database(engine)
-    with database.transaction() as session:
-        ensure_account(session)
-    return database
-
-
-@pytest.fixture
-def hasher() -> PasswordHasher:
-    """A cheap Argon2 hasher so that creating many workers stays fast."""
-    return fast_hasher()
+        drop_pg_database(name)
 
 
 def job_request(name: str, **human: Any) -> dict[str, Any]:

@@ -1,0 +1,471 @@
+"""The steps of a labeling job, each idempotent, run from durable work items.
+
+The database holds the job's state; a work item (``init:<job>``, ``consolidate:<job>:<window>``,
+``stop:<job>``) is claimed with a lease, run, and marked done. A process killed in the middle
+leaves the item leased; when the lease expires the reconciler hands it out again, and the step
+picks up where the database says it stopped (ingest resumes at the next line; consolidation
+finds the objects still annotated). huey only *kicks* these keys; :meth:`JobRunner.run_pending`
+runs them without huey (tests, the CLI).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from opentruth.cloud.authorized_store import AuthorizedObjectStore
+from opentruth.cloud.objectstore import NoSuchKey
+from opentruth.cloud.session import RoleAccessDeniedError, RoleSession
+from opentruth.db import repo_jobs, repo_objects, repo_tasks, repo_work
+from opentruth.db.models import JobStatus, LabelingJob, ObjectState, WorkState
+from opentruth.errors import OpenTruthError, ValidationError
+from opentruth.labeling.consolidate import consolidate_batch
+from opentruth.labeling.joblog import JobLog
+from opentruth.labeling.jobs import Kick, output_layout
+from opentruth.labeling.manifest import LabelConfig, parse_label_config, read_manifest
+from opentruth.labeling.requirements import FATAL, derive_requirements, parse_s3_uri
+from opentruth.labeling.resources import Resources
+from opentruth.labeling.tasks import Behaviour, behaviour_of
+
+logger = logging.getLogger("opentruth.runner")
+
+INGEST_BATCH = 1000
+_TERMINAL = {ObjectState.CONSOLIDATED.value, ObjectState.FAILED.value, ObjectState.EXPIRED.value}
+
+
+def consolidate_key(job_id: int, now: datetime, window: float) -> str:
+    """One consolidation item per job and time window: submits within a window are batched."""
+    bucket = int(now.timestamp() // window) if window > 0 else int(now.timestamp() * 1000)
+    return f"consolidate:{job_id}:{bucket}"
+
+
+class JobFailed(OpenTruthError):
+    """A step ended its job as ``Failed``; ``reason`` is the job's FailureReason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class JobRunner:
+    """Runs the steps of labeling jobs."""
+
+    def __init__(
+        self,
+        res: Resources,
+        *,
+        owner: str | None = None,
+        consolidation_window: float = 2.0,
+        kick: Kick | None = None,
+        lease_seconds: float = 300.0,
+    ) -> None:
+        self.res = res
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        self.window = consolidation_window
+        self.kick = kick or (lambda _key: None)
+        self.lease_seconds = lease_seconds
+
+    # ------------------------------------------------------------------ work items
+
+    def run(self, key: str) -> bool:
+        """Claim and run the work item ``key``; False when it is not claimable now."""
+        with self.res.db.transaction() as s:
+            item = repo_work.claim_work(
+                s, key, self.owner, lease_seconds=self.lease_seconds, now=self.res.clock()
+            )
+            if item is None:
+                return False
+            kind, job_id = item.kind, item.job_id
+        self._execute(key, kind, job_id)
+        return True
+
+    def run_pending(self, max_items: int = 100_000) -> int:
+        """Run due work items until none is left (or ``max_items``); return how many ran."""
+        done = 0
+        while done < max_items:
+            with self.res.db.transaction() as s:
+                item = repo_work.claim_next_work(
+                    s, self.owner, lease_seconds=self.lease_seconds, now=self.res.clock()
+                )
+                if item is None:
+                    return done
+                key, kind, job_id = item.key, item.kind, item.job_id
+            self._execute(key, kind, job_id)
+            done += 1
+        return done
+
+    def _execute(self, key: str, kind: str, job_id: int | None) -> None:
+        try:
+            if job_id is not None:
+                self._step(kind, job_id)
+        except Exception as exc:  # the step failed: retry with back-off, or give up
+            logger.exception("work item %s failed", key)
+            with self.res.db.transaction() as s:
+                state = repo_work.fail_work(
+                    s, key, self.owner, f"{type(exc).__name__}: {exc}", now=self.res.clock()
+                )
+                gave_up = state is WorkState.FAILED
+            if gave_up and job_id is not None:
+                self._fail(job_id, f"InternalError: {type(exc).__name__}: {exc}")
+            return
+        with self.res.db.transaction() as s:
+            repo_work.complete_work(s, key, self.owner, now=self.res.clock())
+
+    def _step(self, kind: str, job_id: int) -> None:
+        try:
+            if kind == "init":
+                self.initialize(job_id)
+            elif kind == "consolidate":
+                self.consolidate(job_id)
+            elif kind == "stop":
+                self.stop(job_id)
+            else:
+                raise ValueError(f"unknown work kind {kind!r}")
+        except RoleAccessDeniedError as exc:
+            self._fail(job_id, exc.failure_reason, denial=exc)
+        except ValidationError as exc:
+            self._fail(job_id, f"ClientError: {exc.message}")
+        except JobFailed:
+            pass
+
+    # ------------------------------------------------------------------ helpers
+
+    def _job(self, job_id: int) -> LabelingJob:
+        with self.res.db.read() as s:
+            job = repo_jobs.get_job_by_id(s, job_id)
+            s.expunge(job)
+            return job
+
+    def _session(self, job: LabelingJob) -> RoleSession:
+        return self.res.session(job.request["RoleArn"], job.arn)
+
+    def _fail(self, job_id: int, reason: str, denial: RoleAccessDeniedError | None = None) -> None:
+        """End the job as Failed with ``reason`` (unless it already ended)."""
+        job = self._job(job_id)
+        if JobStatus(job.status) in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.STOPPED):
+            return
+        with self.res.db.transaction() as s:
+            repo_jobs.transition_job(s, job_id, JobStatus.FAILED, failure_reason=reason, now=self.res.clock())
+            repo_tasks.revoke_job_leases(s, job_id, now=self.res.clock())
+        logger.warning("labeling job %s failed: %s", job.name, reason)
+        try:
+            log = JobLog(self.res, self._session(job), job.name)
+        except RoleAccessDeniedError:
+            return  # the trust policy itself refused: there is no session to log with
+        fields: dict[str, Any] = {"status": "Failed", "failureReason": reason}
+        if denial is not None:
+            fields.update(
+                accessDenied={
+                    "action": denial.action,
+                    "resource": denial.resource,
+                    "decision": str(denial.result.decision),
+                    "explanation": denial.result.explanation,
+                }
+            )
+        log.event("StateChange", **fields)
+        log.metrics({"JobsFailed": 1})
+
+    # ------------------------------------------------------------------ initialize
+
+    def initialize(self, job_id: int) -> None:
+        """Initializing → InProgress: assume the role, check every fatal requirement before any
+        task reaches a worker, read the label categories and template, ingest the manifest."""
+        job = self._job(job_id)
+        if job.status != JobStatus.INITIALIZING:
+            return
+        behaviour = behaviour_of(job.request)
+        session = self._session(job)  # the trust policy: sts:AssumeRole by SageMaker
+        store = self.res.job_store(session)
+        log = JobLog(self.res, session, job.name)
+        log.event("StateChange", status="Initializing")
+        self._preflight(job, session)
+        labels = self._labels(job, behaviour, store)
+        ui = job.request["HumanTaskConfig"]["UiConfig"].get("UiTemplateS3Uri")
+        if ui:
+            loc = parse_s3_uri(ui, "HumanTaskConfig.UiConfig.UiTemplateS3Uri")
+            store.head_object(loc.bucket, loc.key)  # authorised as s3:GetObject
+        count = self._ingest(job, behaviour, labels, session, store)
+        if count == 0:
+            raise ValidationError("the input manifest has no data objects; give at least one line")
+        with self.res.db.transaction() as s:
+            repo_jobs.set_ingest_complete(s, job_id)
+            current = repo_jobs.get_job_by_id(s, job_id)
+            if current.status != JobStatus.INITIALIZING:
+                return
+            repo_jobs.transition_job(s, job_id, JobStatus.IN_PROGRESS, now=self.res.clock())
+        log.event("StateChange", status="InProgress", dataObjects=count)
+
+    def _preflight(self, job: LabelingJob, session: RoleSession) -> None:
+        """Fail early, better than Ground Truth: evaluate every fatal requirement now."""
+
+        def tags(bucket: str, key: str) -> dict[str, str] | None:
+            try:
+                return self.res.store.get_object_tagging(bucket, key)
+            except (NoSuchKey, OpenTruthError):
+                return None
+
+        reqs = derive_requirements(job.request, object_tags=tags, now=self.res.clock())
+        for r in reqs.requirements:
+            if r.severity != FATAL or r.trust:
+                continue
+            session.authorize(r.action, r.resource, context=r.context, resource_account=r.resource_account)
+
+    def _labels(
+        self, job: LabelingJob, behaviour: Behaviour, store: AuthorizedObjectStore
+    ) -> LabelConfig | None:
+        uri = job.request.get("LabelCategoryConfigS3Uri")
+        if not uri:
+            raise ValidationError(f"LabelCategoryConfigS3Uri is required for {behaviour.suffix} jobs")
+        loc = parse_s3_uri(uri, "LabelCategoryConfigS3Uri")
+        data = store.get_object(loc.bucket, loc.key).body
+        return parse_label_config(data, min_labels=behaviour.min_labels, uri=uri)
+
+    def _ingest(
+        self,
+        job: LabelingJob,
+        behaviour: Behaviour,
+        labels: LabelConfig | None,
+        session: RoleSession,
+        store: AuthorizedObjectStore,
+    ) -> int:
+        """Stream the manifest into the database in batches; resumable (idempotent inserts)."""
+        loc = parse_s3_uri(
+            job.request["InputConfig"]["DataSource"]["S3DataSource"]["ManifestS3Uri"], "ManifestS3Uri"
+        )
+        with self.res.db.read() as s:
+            start = repo_objects.next_ingest_index(s, job.id)
+        label_names = labels.labels if labels else ()
+        batch: list[tuple[int, str]] = []
+        inputs: list[dict[str, Any] | None] = []
+        total = 0
+
+        def flush() -> None:
+            if not batch:
+                return
+            with self.res.db.transaction() as s:
+                repo_objects.insert_data_objects(s, job.id, batch, task_inputs=inputs, now=self.res.clock())
+            batch.clear()
+            inputs.clear()
+
+        with store.open_stream(loc.bucket, loc.key) as stream:
+            for line in read_manifest(stream):
+                total += 1
+                if line.index < start:
+                    continue
+                text = None
+                if line.is_reference:
+                    ref = parse_s3_uri(line.source, f"manifest line {line.lineno}: source-ref")
+                    self._check_object(session, ref.bucket, ref.key)
+                    if behaviour.text:
+                        text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
+                batch.append((line.index, _compact(line.data)))
+                inputs.append(behaviour.task_input(line.data, label_names, text))
+                if len(batch) >= INGEST_BATCH:
+                    flush()
+        flush()
+        return total
+
+    def _check_object(self, session: RoleSession, bucket: str, key: str) -> None:
+        """s3:GetObject on a data object, before any worker sees it. Tags are only read when the
+        untagged request is denied (the managed policy's tag grant), which keeps ingest fast."""
+        arn = f"arn:aws:s3:::{bucket}/{key}"
+        if session.evaluate("s3:GetObject", arn, resource_account=self.res.account).allowed:
+            return
+        try:
+            tags = self.res.store.get_object_tagging(bucket, key)
+        except OpenTruthError:
+            tags = None
+        session.authorize("s3:GetObject", arn, object_tags=tags, resource_account=self.res.account)
+
+    # ------------------------------------------------------------------ consolidate
+
+    def consolidate(self, job_id: int) -> None:
+        """Consolidate the objects whose answers are in, write their output, and complete the
+        job when every object has ended."""
+        job = self._job(job_id)
+        if JobStatus(job.status) not in (JobStatus.IN_PROGRESS, JobStatus.STOPPING):
+            return
+        session = self._session(job)
+        store = self.res.job_store(session)
+        log = JobLog(self.res, session, job.name)
+        self._consolidate_all(job, session, store, log)
+        if job.status == JobStatus.IN_PROGRESS:
+            self._maybe_complete(job, store, log)
+
+    def _consolidate_all(
+        self, job: LabelingJob, session: RoleSession, store: AuthorizedObjectStore, log: JobLog
+    ) -> int:
+        behaviour = behaviour_of(job.request)
+        labels = self._labels(job, behaviour, store)
+        done = 0
+        while True:
+            with self.res.db.read() as s:
+                objects = repo_objects.objects_to_consolidate(s, job.id, limit=500)
+                if not objects:
+                    return done
+                answers = repo_objects.submitted_answers(s, [o.id for o in objects])
+                history = _history(s, job.id) if behaviour.answer_kind.value == "label" else []
+                for o in objects:
+                    s.expunge(o)
+                for a, w in answers:
+                    s.expunge(a)
+                    s.expunge(w)
+            batch = consolidate_batch(
+                behaviour,
+                labels.labels if labels else (),
+                labels.short_names if labels else {},
+                job,
+                output_layout(job),
+                objects,
+                answers,
+                history,
+                self.res.portal_url,
+                self.res.clock(),
+            )
+            for uri, body, content_type in batch.files:
+                loc = parse_s3_uri(uri, "output")
+                store.put_object(loc.bucket, loc.key, body, content_type=content_type)
+            with self.res.db.transaction() as s:
+                repo_objects.finish_objects(s, job.id, batch.results, now=self.res.clock())
+            done += len(batch.results)
+            log.event("Consolidation", objects=len(batch.results), summary=batch.summary)
+            log.metrics({"DatasetObjectsHumanAnnotated": float(len(batch.results))})
+
+    def _maybe_complete(self, job: LabelingJob, store: AuthorizedObjectStore, log: JobLog) -> None:
+        with self.res.db.read() as s:
+            current = repo_jobs.get_job_by_id(s, job.id)
+            states = repo_objects.count_objects_by_state(s, job.id)
+            ingest_complete = current.ingest_complete
+            human = current.human_labeled
+            total = sum(states.values())
+        open_objects = sum(n for st, n in states.items() if st not in _TERMINAL)
+        conditions = job.request.get("StoppingConditions") or {}
+        stop_now = False
+        max_human = conditions.get("MaxHumanLabeledObjectCount")
+        if max_human is not None and human >= int(max_human):
+            stop_now = True
+        max_pct = conditions.get("MaxPercentageOfInputDatasetLabeled")
+        if (
+            max_pct is not None
+            and total
+            and 100.0 * (total - open_objects) / total >= float(max_pct)
+            and open_objects
+        ):
+            stop_now = True
+        if stop_now:
+            with self.res.db.transaction() as s:
+                repo_jobs.transition_job(s, job.id, JobStatus.STOPPING, now=self.res.clock())
+                repo_tasks.revoke_job_leases(s, job.id, now=self.res.clock())
+            log.event("StateChange", status="Stopping", reason="a stopping condition was met")
+            self.stop(job.id)
+            return
+        if not ingest_complete or open_objects:
+            return
+        self._write_output(job, store)
+        with self.res.db.transaction() as s:
+            repo_jobs.transition_job(s, job.id, JobStatus.COMPLETED, now=self.res.clock())
+        log.event("StateChange", status="Completed")
+        log.metrics({"JobsSucceeded": 1, "TotalDatasetObjectsLabeled": float(total)})
+
+    def _write_output(self, job: LabelingJob, store: AuthorizedObjectStore) -> None:
+        """Write ``output.manifest``: every line in input order, labeled or copied unchanged."""
+        layout = output_layout(job)
+        parts: list[bytes] = []
+        with self.res.db.read() as s:
+            for obj in repo_objects.iter_objects(s, job.id):
+                parts.append((obj.output_line or obj.source).encode("utf-8"))
+        body = b"\n".join(parts) + (b"\n" if parts else b"")
+        loc = parse_s3_uri(layout.output_manifest, "output manifest")
+        store.put_object(loc.bucket, loc.key, body, content_type="application/jsonlines")
+        with self.res.db.transaction() as s:
+            repo_jobs.set_job_output(
+                s, job.id, {"OutputDatasetS3Uri": layout.output_manifest}, now=self.res.clock()
+            )
+
+    # ------------------------------------------------------------------ stop
+
+    def stop(self, job_id: int) -> None:
+        """Stopping → Stopped: consolidate what has answers, write the output, stop."""
+        job = self._job(job_id)
+        if job.status != JobStatus.STOPPING:
+            return
+        session = self._session(job)
+        store = self.res.job_store(session)
+        log = JobLog(self.res, session, job.name)
+        with self.res.db.transaction() as s:
+            repo_tasks.revoke_job_leases(s, job_id, now=self.res.clock())
+            # Objects out with answers go to consolidation; the rest stay unlabeled.
+            repo_tasks.expire_unavailable_objects(s, job_id, now=self.res.clock() + timedelta(days=3650))
+        self._consolidate_all(job, session, store, log)
+        self._write_output(job, store)
+        with self.res.db.transaction() as s:
+            repo_jobs.transition_job(s, job_id, JobStatus.STOPPED, now=self.res.clock())
+        log.event("StateChange", status="Stopped")
+        log.metrics({"JobsStopped": 1})
+
+    # ------------------------------------------------------------------ reconcile
+
+    def reconcile(self) -> list[str]:
+        """Expire leases and unavailable objects, queue consolidation where answers wait,
+        re-queue work whose lease ran out; return the keys to kick."""
+        now = self.res.clock()
+        keys: list[str] = []
+        with self.res.db.transaction() as s:
+            repo_tasks.expire_leases(s, now=now)
+            jobs = list(
+                s.scalars(select(LabelingJob.id).where(LabelingJob.status == JobStatus.IN_PROGRESS.value))
+            )
+        for job_id in jobs:
+            with self.res.db.transaction() as s:
+                repo_tasks.expire_unavailable_objects(s, job_id, now=now)
+                states = repo_objects.count_objects_by_state(s, job_id)
+                job = repo_jobs.get_job_by_id(s, job_id)
+                ready = states.get(ObjectState.ANNOTATED.value, 0) > 0
+                finished = job.ingest_complete and all(st in _TERMINAL for st in states)
+                if ready or finished:
+                    key = consolidate_key(job_id, now, self.window)
+                    _, new = repo_work.enqueue_work(s, "consolidate", key, job_id=job_id, now=now)
+                    if new:
+                        keys.append(key)
+        with self.res.db.transaction() as s:
+            keys.extend(repo_work.requeue_expired_work(s, now=now))
+            keys.extend(repo_work.due_work(s, now=now))
+        unique = list(dict.fromkeys(keys))
+        for key in unique:
+            self.kick(key)
+        return unique
+
+    def request_consolidation(self, job_id: int) -> None:
+        """Queue (and kick) a consolidation of the job, batched per time window."""
+        now = self.res.clock()
+        key = consolidate_key(job_id, now, self.window)
+        with self.res.db.transaction() as s:
+            _, new = repo_work.enqueue_work(s, "consolidate", key, job_id=job_id, now=now)
+        if new:
+            self.kick(key)
+
+
+def _compact(data: dict[str, Any]) -> str:
+    import orjson
+
+    return orjson.dumps(data).decode("utf-8")
+
+
+def _history(session: Any, job_id: int, limit: int = 50_000) -> list[tuple[int, str, dict[str, Any]]]:
+    """The job's submitted answers so far (object id, worker id, answer), for estimating each
+    worker's reliability across the job (Dawid–Skene needs more than one object's answers)."""
+    from opentruth.db.models import Assignment, AssignmentState, Worker
+
+    rows = session.execute(
+        select(Assignment.object_id, Worker.public_id, Assignment.answer)
+        .join(Worker, Worker.id == Assignment.worker_id)
+        .where(Assignment.job_id == job_id, Assignment.state == AssignmentState.SUBMITTED.value)
+        .order_by(Assignment.id.desc())
+        .limit(limit)
+    )
+    return [(int(o), str(w), a or {}) for o, w, a in rows]

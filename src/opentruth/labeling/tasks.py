@@ -1,0 +1,80 @@
+"""The built-in task types that opentruth runs, and what each asks of workers.
+
+The task type comes from the request (:func:`opentruth.awsmodel.tasktypes.task_type_of`). For
+built-in types, Ground Truth's own pre-annotation function produces the worker's task input —
+``{"taskObject": <the s3 URI or the text>, "labels": [...]}`` — and its consolidation function
+turns answers into output lines. opentruth does both itself, with the same shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from opentruth.awsmodel.tasktypes import TaskType, task_type_of
+from opentruth.errors import ValidationError
+from opentruth.labeling.answers import AnswerKind
+
+
+@dataclass(frozen=True, slots=True)
+class Behaviour:
+    """How opentruth runs one task type."""
+
+    task_type: TaskType
+    answer_kind: AnswerKind
+    min_labels: int
+    text: bool  # the data object is text (`source`) rather than an image (`source-ref`)
+
+    @property
+    def suffix(self) -> str:
+        return self.task_type.suffix
+
+    @property
+    def metadata_type(self) -> str:
+        assert self.task_type.metadata_type is not None
+        return self.task_type.metadata_type
+
+    def task_input(
+        self, line: dict[str, Any], labels: tuple[str, ...], text: str | None = None
+    ) -> dict[str, Any]:
+        """What the built-in pre-annotation function gives the template as ``task.input``.
+
+        ``text`` is the object's text when the manifest names a text file by ``source-ref``.
+        """
+        source = line.get("source")
+        if source is None:
+            source = text if text is not None and self.text else line.get("source-ref")
+        return {"taskObject": source, "labels": list(labels)}
+
+
+_SUPPORTED: dict[str, tuple[AnswerKind, int, bool]] = {
+    "ImageMultiClass": (AnswerKind.LABEL, 2, False),
+    "ImageMultiClassMultiLabel": (AnswerKind.LABELS, 2, False),
+    "TextMultiClass": (AnswerKind.LABEL, 2, True),
+    "TextMultiClassMultiLabel": (AnswerKind.LABELS, 2, True),
+    "BoundingBox": (AnswerKind.BOXES, 1, False),
+    "NamedEntityRecognition": (AnswerKind.ENTITIES, 1, True),
+    "SemanticSegmentation": (AnswerKind.MASK, 1, False),
+}
+
+
+def behaviour_of(request: dict[str, Any]) -> Behaviour:
+    """The behaviour of a CreateLabelingJob request's task type.
+
+    Raises :class:`ValidationError` for task types opentruth does not run yet, naming them.
+    """
+    tt = task_type_of(request)
+    found = _SUPPORTED.get(tt.suffix) if tt.is_builtin else None
+    if found is None:
+        supported = ", ".join(sorted(_SUPPORTED))
+        what = (
+            f"task type {tt.suffix}"
+            if tt.is_builtin
+            else "a custom workflow (your own or PassThrough functions)"
+        )
+        raise ValidationError(
+            f"opentruth does not run {what} yet; built-in types it runs: {supported}. "
+            "Use Ground Truth's PRE-/ACS- function ARNs of one of them."
+        )
+    kind, min_labels, text = found
+    return Behaviour(tt, kind, min_labels, text)
