@@ -323,3 +323,16 @@ def test_list_and_stopping_conditions(lab: Lab) -> None:
     page = lab.jobs.list(status_equals="Stopped")
     assert [j["LabelingJobName"] for j in page["LabelingJobSummaryList"]] == ["capped"]
     assert page["LabelingJobSummaryList"][0]["LabelingJobStatus"] == JobStatus.STOPPED.value
+
+
+def test_one_batch_with_the_same_worker_on_many_objects(lab: Lab) -> None:
+    lab.manifest([{"source": str(i)} for i in range(3)])
+    lab.labels(["a", "b"])
+    lab.jobs.create(job_request("batched", "TextMultiClass"))
+    lab.runner.run_pending()
+    w = lab.identities[0]
+    while (task := lab.workers.next_task(w, "batched")) is not None:
+        lab.workers.submit(w, task["taskId"], {"c": {"label": "b"}})
+    lab.runner.run_pending()  # one consolidation batch holds all three of this worker's answers
+    d = lab.jobs.describe("batched")
+    assert d["LabelingJobStatus"] == "Completed" and d["LabelCounters"]["HumanLabeled"] == 3

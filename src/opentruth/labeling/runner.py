@@ -310,11 +310,7 @@ class JobRunner:
                     return done
                 answers = repo_objects.submitted_answers(s, [o.id for o in objects])
                 history = _history(s, job.id) if behaviour.answer_kind.value == "label" else []
-                for o in objects:
-                    s.expunge(o)
-                for a, w in answers:
-                    s.expunge(a)
-                    s.expunge(w)
+                s.expunge_all()  # detached rows stay readable after the session closes
             batch = consolidate_batch(
                 behaviour,
                 labels.labels if labels else (),
