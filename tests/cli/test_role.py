@@ -235,3 +235,33 @@ def test_role_policy_out_goes_straight_to_role_check(tmp_path: Path, name: str) 
     assert role["AssumeRolePolicyDocument"] == json.loads((tmp_path / "trust-policy.json").read_text())
     checked = check("--job", ex(name), "--role", str(tmp_path / "role.json"), *extra)
     assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.parametrize("name", ["builtin-text", "streaming", "custom", "autolabel-kms"])
+def test_generated_role_round_trip_every_statement_is_needed(tmp_path: Path, name: str) -> None:
+    """`role policy --out` writes a role that passes `role check --strict`; without any one of
+    its statements (or its trust statement) the strict check fails."""
+    out = tmp_path / "gen"
+    made = runner.invoke(app, ["role", "policy", "--job", ex(name), "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    role_file = out / "role.json"
+    ok = runner.invoke(app, ["role", "check", "--strict", "--job", ex(name), "--role", str(role_file)])
+    assert ok.exit_code == 0, ok.output
+    detail = json.loads(role_file.read_text())
+    (inline,) = detail["RolePolicyList"]
+    statements = inline["PolicyDocument"]["Statement"]
+    assert len(statements) >= 3
+    for i in range(len(statements)):
+        cut = json.loads(json.dumps(detail))
+        del cut["RolePolicyList"][0]["PolicyDocument"]["Statement"][i]
+        path = tmp_path / f"cut-{i}.json"
+        path.write_text(json.dumps(cut))
+        r = runner.invoke(app, ["role", "check", "--strict", "--job", ex(name), "--role", str(path)])
+        assert r.exit_code == 1, f"statement {statements[i].get('Sid')} was not needed:\n{r.output}"
+    untrusted = json.loads(json.dumps(detail))
+    untrusted["AssumeRolePolicyDocument"]["Statement"] = [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ]
+    path = tmp_path / "untrusted.json"
+    path.write_text(json.dumps(untrusted))
+    assert runner.invoke(app, ["role", "check", "--job", ex(name), "--role", str(path)]).exit_code == 1

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from opentruth.cli.console import make_console
 from opentruth.iam.findings import Finding, Severity
 from opentruth.iam.validate import PolicyType, validate_policy
 
@@ -44,7 +44,7 @@ def lint_file(path: Path, policy_type: str, *, managed: bool = False, as_json: b
 
 
 def _print_table(path: Path, findings: list[Finding]) -> None:
-    console = Console()
+    console = make_console()
     if not findings:
         console.print(f"{path}: no findings.")
         return

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from opentruth.cli.console import make_console
 from opentruth.errors import OpenTruthError, ValidationError
 from opentruth.iam.roles import Role, decode_document
 from opentruth.labeling.policygen import generate_role
@@ -115,7 +115,7 @@ def _requirements(
 
 
 def _print_check(check: RoleCheck) -> None:
-    console = Console()
+    console = make_console()
     table = Table(title=f"role {check.role.name} for labeling job {check.requirements.job.name}")
     for column in ("Requirement", "Severity", "Action", "Resource", "Decision", "Deciding statement"):
         table.add_column(column, overflow="fold")
@@ -173,8 +173,15 @@ def check(
     data: Annotated[Path | None, typer.Option("--data", help=_H_DATA)] = None,
     sample: Annotated[int | None, typer.Option("--sample", min=1, help=_H_SAMPLE)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on advisory denials too (logs and metrics would be lost).")
+    ] = False,
 ) -> None:
-    """Check that a role can run a labeling job: exit 0 if so, 1 if not (2 on bad input)."""
+    """Check that a role can run a labeling job: exit 0 if so, 1 if not (2 on bad input).
+
+    Advisory requirements (CloudWatch logs and metrics) only warn, as on AWS, where the job runs
+    without them; ``--strict`` makes them fail the check as well.
+    """
     if (role is None) == (from_aws is None):
         raise _fail("give exactly one of --role ROLE.json or --from-aws ROLE_NAME")
     if manifest is not None and data is not None:
@@ -194,7 +201,8 @@ def check(
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
         _print_check(result)
-    raise typer.Exit(0 if result.allowed else 1)
+    ok = result.clean if strict else result.allowed
+    raise typer.Exit(0 if ok else 1)
 
 
 _H_OUT = "Write role.json and the policy documents into this folder."
