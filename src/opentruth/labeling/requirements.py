@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
+from opentruth.awsmodel.tasktypes import GROUND_TRUTH_LAMBDA_ACCOUNTS, is_builtin_function
 from opentruth.errors import ValidationError
 from opentruth.iam.arn import parse_arn
 from opentruth.iam.context import job_context, session_arn
@@ -33,12 +34,7 @@ SAGEMAKER_SERVICE = "sagemaker.amazonaws.com"
 
 #: The accounts that own Ground Truth's built-in PRE-/ACS- Lambda functions, per region
 #: (groundtruth.md §2). The service invokes those itself, not through the execution role.
-GROUND_TRUTH_ACCOUNTS: Mapping[str, str] = {
-    "us-east-1": "432418664414", "us-east-2": "266458841044", "us-west-2": "081040173940",
-    "ca-central-1": "918755190332", "eu-west-1": "568282634449", "eu-west-2": "487402164563",
-    "eu-central-1": "203001061592", "ap-northeast-1": "477331159723", "ap-northeast-2": "845288260483",
-    "ap-south-1": "565803892007", "ap-southeast-1": "377565633583", "ap-southeast-2": "454466003867",
-}  # fmt: skip
+GROUND_TRUTH_ACCOUNTS: Mapping[str, str] = GROUND_TRUTH_LAMBDA_ACCOUNTS
 
 #: Where the job writes its log events (groundtruth.md §11).
 LOG_GROUP = "/aws/sagemaker/LabelingJobs"
@@ -254,11 +250,7 @@ def is_builtin_lambda(arn: str) -> bool:
     Both must hold: the name prefix *and* the Ground Truth account of the function's region,
     so that a customer's own function called ``PRE-something`` still needs the role's grant.
     """
-    parsed = parse_arn(arn)
-    if parsed is None or parsed.service != "lambda" or not parsed.resource.startswith("function:"):
-        return False
-    name = parsed.resource[len("function:") :].split(":", 1)[0]
-    return name.startswith(("PRE-", "ACS-")) and GROUND_TRUTH_ACCOUNTS.get(parsed.region) == parsed.account
+    return is_builtin_function(arn)
 
 
 def data_object_uris(sources: Iterable[str]) -> list[str]:
