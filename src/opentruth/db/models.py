@@ -380,3 +380,8 @@ class MetricDatum(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(32))
     timestamp: Mapped[datetime]
+
+
+# The IAM store shares this metadata (and so the migrations); see that module.
+from opentruth.db import models_iam as models_iam  # noqa: E402
+from opentruth.db import models_sagemaker as models_sagemaker  # noqa: E402

@@ -1,0 +1,153 @@
+"""What an AWS API handler gets: the server's resources and one authenticated call.
+
+:class:`ApiResources` holds what every handler shares (database, root key box, account, region,
+IAM evaluator, clock). :class:`AwsCall` is one request after SigV4 verification: who signed it
+(:class:`~opentruth.db.repo_iam.Caller`), for which service and operation, its body, and
+:meth:`AwsCall.authorize`, which evaluates the caller's policies with the request's context.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from starlette.requests import Request
+
+from opentruth.api.authz import authorize, request_context, require_pass_role
+from opentruth.api.sigv4 import SignedRequest, signing_key
+from opentruth.api.sigv4_chunked import ChunkedDecoder
+from opentruth.db.engine import Database
+from opentruth.db.iam_secrets import SecretBox
+from opentruth.db.models import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from opentruth.db.repo_iam import Caller, generation, principal_for_access_key
+from opentruth.db.types import utcnow
+from opentruth.iam.evaluate import Evaluator, NamedPolicy, Result
+from opentruth.iam.patterns import ContextValue
+from opentruth.iam.policy import Policy
+
+
+@dataclass
+class ApiResources:
+    """Everything the AWS endpoint's handlers share. ``clock`` is injectable for tests."""
+
+    db: Database
+    box: SecretBox
+    account_id: str = DEFAULT_ACCOUNT_ID
+    region: str = DEFAULT_REGION
+    evaluator: Evaluator = field(default_factory=Evaluator)
+    clock: Callable[[], datetime] = utcnow
+    #: Bodies of non-S3 requests are read whole; AWS caps most JSON/query requests far lower.
+    max_body: int = 16 * 1024 * 1024
+    callers: CallerCache = field(default_factory=lambda: CallerCache())
+    #: Console passwords (login profiles); tests pass a cheap one.
+    hasher: PasswordHasher = field(default_factory=PasswordHasher)
+
+    @classmethod
+    def open(cls, data_dir: str | Path, db_url: str | None = None, **kw: Any) -> ApiResources:
+        """Resources for ``DATA`` (SQLite there unless ``db_url``), root key from ``DATA``/env."""
+        return cls(db=Database.from_url(db_url, data_dir=data_dir), box=SecretBox.load(data_dir), **kw)
+
+
+class CallerCache:
+    """Resolved callers by access key id, valid while the account's IAM generation is unchanged.
+
+    Resolving a caller means reading its policies and opening its secret; doing that for every
+    request would cost more than the request. Any IAM write bumps the generation (one row), so
+    the cache costs one indexed read per request and never serves a stale policy.
+    """
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self._entries: dict[str, tuple[int, Caller]] = {}
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def resolve(self, resources: ApiResources, key_id: str) -> Caller:
+        """The caller of ``key_id`` (raises the repo's unknown-key / expired-token errors)."""
+        now = resources.clock()
+        with resources.db.read() as session:
+            gen = generation(session, resources.account_id)
+            with self._lock:
+                hit = self._entries.get(key_id)
+            if hit is not None and hit[0] == gen and (hit[1].expires_at is None or hit[1].expires_at > now):
+                return hit[1]
+            caller = principal_for_access_key(session, resources.box, key_id, now=now)
+        with self._lock:
+            if len(self._entries) >= self._max:
+                self._entries.clear()
+            self._entries[key_id] = (gen, caller)
+        return caller
+
+
+@dataclass
+class AwsCall:
+    """One authenticated AWS API request."""
+
+    request: Request
+    resources: ApiResources
+    service: str
+    operation: str | None
+    caller: Caller
+    signed: SignedRequest
+    request_id: str
+    body: bytes | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def account_id(self) -> str:
+        return self.resources.account_id
+
+    @property
+    def region(self) -> str:
+        return self.resources.region
+
+    def context(self, extra: Mapping[str, ContextValue] | None = None) -> dict[str, ContextValue]:
+        """The request's condition keys (``aws:SourceIp``, ``aws:SecureTransport``, time, principal)."""
+        client = self.request.client
+        ctx = request_context(
+            self.caller,
+            source_ip=client.host if client else None,
+            secure=self.request.url.scheme == "https",
+            now=self.resources.clock(),
+        )
+        if extra:
+            ctx.update(extra)
+        return ctx
+
+    def authorize(
+        self,
+        action: str,
+        resource: str,
+        *,
+        extra: Mapping[str, ContextValue] | None = None,
+        resource_policy: Policy | NamedPolicy | None = None,
+        resource_account: str | None = None,
+    ) -> Result:
+        """:func:`opentruth.api.authz.authorize` with this request's context (plus ``extra`` keys)."""
+        return authorize(
+            self.caller,
+            action,
+            resource,
+            context=self.context(extra),
+            resource_policy=resource_policy,
+            resource_account=resource_account,
+            evaluator=self.resources.evaluator,
+        )
+
+    def require_pass_role(self, role_arn: str, service: str) -> Result:
+        """``iam:PassRole`` of ``role_arn`` to ``service`` (``sagemaker.amazonaws.com``)."""
+        return require_pass_role(
+            self.caller, role_arn, service, context=self.context(), evaluator=self.resources.evaluator
+        )
+
+    def chunk_decoder(self, marker: str) -> ChunkedDecoder:
+        """A verifying decoder for an S3 ``aws-chunked`` body (``marker``: x-amz-content-sha256)."""
+        sr = self.signed
+        key = signing_key(self.caller.secret, sr.day, sr.region, sr.service)
+        return ChunkedDecoder.for_marker(
+            marker, signing_key=key, amz_date=sr.amz_date, scope=sr.scope, seed=sr.signature
+        )

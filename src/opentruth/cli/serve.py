@@ -1,0 +1,39 @@
+"""``opentruth serve``: run everything in one process."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from opentruth.cli.common import DataOption, DbOption, StoreOption
+
+
+def serve(
+    data: DataOption = None,
+    db: DbOption = None,
+    store: StoreOption = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (loopback unless you say otherwise).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    queue: Annotated[
+        str | None, typer.Option(help="huey queue: redis://... or postgresql://... (default: SQLite).")
+    ] = None,
+    portal_url: Annotated[
+        str | None, typer.Option(help="Public base URL of the portal (default: http://HOST:PORT).")
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+) -> None:
+    """Serve the SageMaker/AWS APIs, the worker API and the portal, and run jobs in the background."""
+    import uvicorn
+
+    from opentruth.runtime import Settings
+    from opentruth.server import create_app
+
+    settings = Settings.resolve(
+        data, db, store, portal_url=portal_url or f"http://{host}:{port}", queue_url=queue
+    )
+    app = create_app(settings)
+    typer.echo(f"opentruth listening on http://{host}:{port} (data: {settings.data_dir})")
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)

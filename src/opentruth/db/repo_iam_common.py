@@ -1,0 +1,176 @@
+"""Shared pieces of the IAM store: its errors, id and secret generators, document checks.
+
+The errors carry IAM's own wire codes (``NoSuchEntity``, ``EntityAlreadyExists``…) so the query
+protocol answers exactly what boto3's ``iam`` client models, while still deriving from the one
+exception tree (a ``NoSuchEntityError`` *is* a :class:`~opentruth.errors.NotFoundError`).
+
+Note on layering: the IAM store returns :class:`opentruth.iam.roles.Role` and policy sets, so
+these modules import :mod:`opentruth.iam` (which imports nothing of ``db``); the rest of ``db``
+stays free of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+import string
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from opentruth.db.models_iam import IamState
+from opentruth.errors import ConflictError, LimitExceededError, NotFoundError, OpenTruthError, ValidationError
+from opentruth.iam.findings import Finding, Severity
+from opentruth.iam.policy import PolicyError
+from opentruth.iam.roles import decode_document
+from opentruth.iam.validate import PolicyType, validate_policy
+
+
+class NoSuchEntityError(NotFoundError):
+    """IAM's ``NoSuchEntity``: the user, role, policy or key does not exist."""
+
+    aws_code = "NoSuchEntity"
+    http_status = 404
+
+
+class EntityAlreadyExistsError(ConflictError):
+    """IAM's ``EntityAlreadyExists``."""
+
+    aws_code = "EntityAlreadyExists"
+    http_status = 409
+
+
+class DeleteConflictError(ConflictError):
+    """IAM's ``DeleteConflict``: the entity still has something attached (as AWS refuses too)."""
+
+    aws_code = "DeleteConflict"
+    http_status = 409
+
+
+class IamLimitExceededError(LimitExceededError):
+    """IAM's ``LimitExceeded`` (five versions of a policy, two access keys of a user...)."""
+
+    aws_code = "LimitExceeded"
+    http_status = 409
+
+
+class UnknownAccessKeyError(NotFoundError):
+    """No active access key or session with that id. The API answers with its protocol's code
+    (``InvalidClientTokenId``, ``UnrecognizedClientException`` or ``InvalidAccessKeyId``)."""
+
+    aws_code = "InvalidClientTokenId"
+    http_status = 403
+
+
+class ExpiredTokenError(OpenTruthError):
+    """The temporary credentials of an assumed-role session have expired."""
+
+    aws_code = "ExpiredToken"
+    http_status = 400
+
+
+# IAM's name and path rules (the iam service model's patterns).
+_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
+_POLICY_NAME_RE = re.compile(r"^[\w+=,.@-]{1,128}$")
+_PATH_RE = re.compile(r"^(/|/[\x21-\x7e]{1,510}/)$")
+_KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
+
+
+def check_name(name: object, what: str, policy: bool = False) -> str:
+    """``name`` if it is a valid IAM name, else a :class:`ValidationError` naming the rule."""
+    pattern = _POLICY_NAME_RE if policy else _NAME_RE
+    if not isinstance(name, str) or not pattern.match(name):
+        limit = 128 if policy else 64
+        raise ValidationError(
+            f"{what} {name!r} is not a valid name: use 1 to {limit} letters, digits or the characters +=,.@_-"
+        )
+    return name
+
+
+def check_path(path: object, what: str) -> str:
+    """``path`` if it is a valid IAM path (``/`` or ``/a/b/``)."""
+    if not isinstance(path, str) or not _PATH_RE.match(path):
+        raise ValidationError(f"{what} path {path!r} must be '/' or begin and end with '/' (e.g. /service/)")
+    return path
+
+
+def new_id(prefix: str, length: int = 21) -> str:
+    """An AWS-style unique id: ``prefix`` then base32 capitals and digits (``AIDA…``, ``AKIA…``)."""
+    return prefix + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(length - len(prefix)))
+
+
+def new_secret() -> str:
+    """A 40-character secret access key from AWS's alphabet."""
+    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40))
+
+
+def new_session_token() -> str:
+    """An opaque session token (base64, as long as AWS's are)."""
+    return base64.b64encode(secrets.token_bytes(264)).decode("ascii")
+
+
+def iam_arn(account_id: str, kind: str, path: str, name: str) -> str:
+    """``arn:aws:iam::<account>:<kind><path><name>`` (``role/``, ``user/``, ``policy/``)."""
+    return f"arn:aws:iam::{account_id}:{kind}{path}{name}"
+
+
+def bump_generation(session: Session, account_id: str) -> None:
+    """Record that IAM data of the account changed (drops every process's caller cache)."""
+    state = session.get(IamState, account_id)
+    if state is None:
+        session.add(IamState(account_id=account_id, generation=2))
+        session.flush()
+        return
+    session.execute(
+        update(IamState).where(IamState.account_id == account_id).values(generation=IamState.generation + 1)
+    )
+
+
+def generation(session: Session, account_id: str) -> int:
+    """The IAM generation of the account (changes whenever any IAM data changes)."""
+    value = session.scalar(select(IamState.generation).where(IamState.account_id == account_id))
+    return int(value or 1)
+
+
+def check_document(
+    document: object, policy_type: PolicyType, where: str, managed: bool = False
+) -> dict[str, Any]:
+    """A policy document (dict, JSON or URL-encoded JSON) validated by the engine.
+
+    Raises :class:`~opentruth.iam.policy.PolicyError` (``MalformedPolicyDocument``) with every
+    ERROR finding, the first one prefixed by ``where`` so the message names the policy.
+    """
+    try:
+        doc = decode_document(document, where)
+    except ValidationError as exc:
+        raise PolicyError([Finding(Severity.ERROR, "MALFORMED_JSON", exc.message, "$")]) from None
+    findings = [
+        f
+        for f in validate_policy(doc, policy_type=policy_type, managed=managed)
+        if f.severity is Severity.ERROR
+    ]
+    if findings:
+        first = findings[0]
+        findings[0] = Finding(first.severity, first.code, f"{where}: {first.message}", first.path)
+        raise PolicyError(findings)
+    return doc
+
+
+def tags_list(tags: object, where: str) -> list[dict[str, str]]:
+    """Tags as IAM's ``[{"Key", "Value"}]`` list, from that list or a ``{key: value}`` mapping."""
+    if tags is None:
+        return []
+    if isinstance(tags, Mapping):
+        return [{"Key": str(k), "Value": str(v)} for k, v in tags.items()]
+    if not isinstance(tags, list):
+        raise ValidationError(f'{where}: Tags must be a list of {{"Key": ..., "Value": ...}}')
+    out: list[dict[str, str]] = []
+    for i, tag in enumerate(tags):
+        if not isinstance(tag, Mapping) or not isinstance(tag.get("Key"), str):
+            raise ValidationError(f'{where}: Tags[{i}] must be {{"Key": ..., "Value": ...}}')
+        out.append({"Key": tag["Key"], "Value": str(tag.get("Value", ""))})
+    return out

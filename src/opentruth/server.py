@@ -1,0 +1,69 @@
+"""The one server process: the AWS APIs, the worker API and portal, and background work.
+
+``opentruth serve`` builds this app. Everything runs in one process on the embedded default;
+several processes can share one PostgreSQL database, one object store and one queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from opentruth.api.app import create_app as create_api_app
+from opentruth.api.app import register_service
+from opentruth.api.call import ApiResources
+from opentruth.api.sagemaker import sagemaker_handler
+from opentruth.background import Background, make_huey
+from opentruth.db.iam_secrets import SecretBox
+from opentruth.errors import OpenTruthError
+from opentruth.portal.api import build_router, error_response
+from opentruth.runtime import Runtime, Settings
+
+
+def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
+    """Build the application for ``settings``; ``background`` starts huey and the reconciler."""
+    bg = Background(make_huey(settings.data_dir, settings.queue_url)) if background else None
+    runtime = Runtime.open(settings, kick=bg.kick if bg else None)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if bg is not None:
+            bg.start(runtime.runner)
+        try:
+            yield
+        finally:
+            if bg is not None:
+                bg.stop()
+            runtime.close()
+
+    api = ApiResources(
+        db=runtime.db,
+        box=SecretBox.load(settings.data_dir),
+        account_id=settings.account,
+        region=settings.region,
+        evaluator=runtime.res.evaluator,
+    )
+    app = create_api_app(api)
+    app.router.lifespan_context = lifespan
+    register_service(app, "sagemaker", sagemaker_handler(runtime.jobs))
+    app.state.runtime = runtime
+    app.include_router(build_router(runtime.workers))
+
+    @app.exception_handler(OpenTruthError)
+    async def _opentruth_error(_request: Request, exc: OpenTruthError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_body(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"error": "ValidationException", "message": problems}, status_code=400)
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,240 @@
+"""The SageMaker JSON 1.1 API with real boto3 clients against the whole server (uvicorn on
+127.0.0.1, background work on huey): Ground Truth's sample flow, errors and pagination."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+import uvicorn
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from labsupport import TRUST, job_request, seed_policy
+from opentruth.api.bootstrap import BootstrapResult, bootstrap
+from opentruth.db import repo_workforce
+from opentruth.db.iam_secrets import SecretBox
+from opentruth.runtime import Runtime, Settings
+from opentruth.server import create_app
+
+
+@dataclass
+class Full:
+    url: str
+    runtime: Runtime
+    admin: BootstrapResult
+
+    def client(self, service: str, key: str | None = None, secret: str | None = None) -> Any:
+        make: Any = boto3.client
+        return make(
+            service,
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id=key or self.admin.key_id,
+            aws_secret_access_key=secret or self.admin.secret,
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Full]:
+    data: Path = tmp_path_factory.mktemp("data")
+    port = _free_port()
+    settings = Settings.resolve(data, portal_url=f"http://127.0.0.1:{port}")
+    settings = Settings(**{**settings.__dict__, "consolidation_window": 0.2})
+    app = create_app(settings)
+    runtime: Runtime = app.state.runtime
+    hasher = repo_workforce.fast_hasher()
+    runtime.workers.hasher = hasher
+    admin = bootstrap(runtime.db, SecretBox.load(data), hasher=hasher)
+    with runtime.db.transaction() as s:
+        for name in ("ann", "bob"):
+            repo_workforce.create_worker(s, name, "pw-" + name, hasher=hasher)
+        repo_workforce.add_workers_to_group(s, "labelers", ["ann", "bob"])
+    store = runtime.res.store
+    for b in ("input-data", "output-data"):
+        store.create_bucket(b)
+    store.put_object(
+        "input-data",
+        "manifest.jsonl",
+        "".join(json.dumps({"source": f"text {i}"}) + "\n" for i in range(4)).encode(),
+    )
+    labels = {"document-version": "2018-11-28", "labels": [{"label": "neg"}, {"label": "pos"}]}
+    store.put_object("input-data", "labels.json", json.dumps(labels).encode())
+    store.put_object("input-data", "template.liquid", b"<crowd-form></crowd-form>")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield Full(f"http://127.0.0.1:{port}", runtime, admin)
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=15)
+
+
+def _wait(sm: Any, name: str, status: set[str], timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        d: dict[str, Any] = sm.describe_labeling_job(LabelingJobName=name)
+        if d["LabelingJobStatus"] in status or time.monotonic() > deadline:
+            return d
+        time.sleep(0.1)
+
+
+def _label(url: str, job: str, user: str) -> int:
+    done = 0
+    with httpx.Client(base_url=url, timeout=30) as http:
+        token = http.post("/worker/api/login", json={"username": user, "password": "pw-" + user}).json()[
+            "token"
+        ]
+        auth = {"Authorization": f"Bearer {token}"}
+        while True:
+            r = http.post(f"/worker/api/jobs/{job}/tasks/next", headers=auth)
+            if r.status_code == 204:
+                return done
+            task = r.json()
+            ok = http.post(
+                f"/worker/api/tasks/{task['taskId']}/submit",
+                headers=auth,
+                json={"answerContent": {"crowd-classifier": {"label": "pos"}}},
+            )
+            assert ok.status_code == 200, ok.text
+            done += 1
+
+
+def test_ground_truth_flow_with_boto3(full: Full) -> None:
+    iam = full.client("iam")
+    iam.create_role(RoleName="GroundTruthExecution", AssumeRolePolicyDocument=json.dumps(TRUST))
+    iam.put_role_policy(
+        RoleName="GroundTruthExecution",
+        PolicyName="execution",
+        PolicyDocument=json.dumps(seed_policy(["input-data", "output-data"])),
+    )
+    sm = full.client("sagemaker")
+    team = sm.create_workteam(
+        WorkteamName="labelers",
+        MemberDefinitions=[{"OidcMemberDefinition": {"Groups": ["labelers"]}}],
+        Description="the team",
+    )
+    assert team["WorkteamArn"].endswith(":workteam/private-crowd/labelers")
+    described = sm.describe_workteam(WorkteamName="labelers")["Workteam"]
+    assert described["MemberDefinitions"] == [{"OidcMemberDefinition": {"Groups": ["labelers"]}}]
+    arn = sm.create_labeling_job(**job_request("boto-flow", "TextMultiClass", workers=2))["LabelingJobArn"]
+    assert arn == "arn:aws:sagemaker:us-east-1:000000000000:labeling-job/boto-flow"
+    assert _wait(sm, "boto-flow", {"InProgress", "Failed"})["LabelingJobStatus"] == "InProgress"
+    assert _label(full.url, "boto-flow", "ann") == 4
+    assert _label(full.url, "boto-flow", "bob") == 4
+    d = _wait(sm, "boto-flow", {"Completed", "Failed"})
+    assert d["LabelingJobStatus"] == "Completed", d.get("FailureReason")
+    assert d["LabelCounters"]["HumanLabeled"] == 4
+    assert d["CreationTime"].tzinfo is not None  # a real timestamp through botocore's parser
+    out = d["LabelingJobOutput"]["OutputDatasetS3Uri"]
+    bucket, _, key = out[len("s3://") :].partition("/")
+    lines = full.runtime.res.store.get_object(bucket, key).body.decode().splitlines()
+    assert [json.loads(x)["label-metadata"]["class-name"] for x in lines] == ["pos"] * 4
+    for_team = sm.list_labeling_jobs_for_workteam(WorkteamArn=team["WorkteamArn"])["LabelingJobSummaryList"]
+    assert [j["LabelingJobName"] for j in for_team] == ["boto-flow"]
+
+
+def test_errors_use_the_modeled_codes(full: Full) -> None:
+    sm = full.client("sagemaker")
+    with pytest.raises(sm.exceptions.ResourceNotFound):
+        sm.describe_human_task_ui(HumanTaskUiName="nope")
+    with pytest.raises(ClientError) as info:
+        sm.describe_labeling_job(LabelingJobName="does-not-exist")
+    assert info.value.response["Error"]["Code"] == "ResourceNotFound"
+    with pytest.raises(ClientError) as bad:
+        sm.create_labeling_job(**job_request("bad name!", "TextMultiClass"))
+    assert bad.value.response["Error"]["Code"] == "ValidationException"
+    assert "labelingJobName" in bad.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as missing:
+        sm.describe_model(ModelName="m")
+    assert "DescribeModel" in missing.value.response["Error"]["Message"]
+
+
+def test_caller_without_pass_role_is_denied(full: Full) -> None:
+    iam = full.client("iam")
+    iam.create_user(UserName="alice")
+    iam.put_user_policy(
+        UserName="alice",
+        PolicyName="sm",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"},
+            }
+        ),
+    )
+    key = iam.create_access_key(UserName="alice")["AccessKey"]
+    sm = full.client("sagemaker", key["AccessKeyId"], key["SecretAccessKey"])
+    with pytest.raises(ClientError) as info:
+        sm.create_labeling_job(**job_request("no-pass", "TextMultiClass"))
+    err = info.value.response["Error"]
+    assert err["Code"] == "AccessDeniedException"
+    assert err["Message"] == (
+        "User: arn:aws:iam::000000000000:user/alice is not authorized to perform: iam:PassRole "
+        "on resource: arn:aws:iam::000000000000:role/GroundTruthExecution"
+    )
+
+
+def test_workforce_and_human_task_uis(full: Full) -> None:
+    sm = full.client("sagemaker")
+    forces = sm.list_workforces()["Workforces"]
+    assert [f["WorkforceName"] for f in forces] == ["default"]
+    oidc = {
+        "ClientId": "c",
+        "ClientSecret": "s",
+        "Issuer": "https://idp.example",
+        "AuthorizationEndpoint": "https://idp.example/a",
+        "TokenEndpoint": "https://idp.example/t",
+        "UserInfoEndpoint": "https://idp.example/u",
+        "LogoutEndpoint": "https://idp.example/l",
+        "JwksUri": "https://idp.example/j",
+    }
+    sm.create_workforce(WorkforceName="mine", OidcConfig=oidc)
+    with pytest.raises(sm.exceptions.ResourceLimitExceeded):
+        sm.create_workforce(WorkforceName="again", OidcConfig=oidc)
+    described = sm.describe_workforce(WorkforceName="mine")["Workforce"]
+    assert "ClientSecret" not in described["OidcConfig"]
+    teams = sm.list_workteams()["Workteams"]
+    assert all(t["WorkforceArn"].endswith("workforce/mine") for t in teams)
+    ui = sm.create_human_task_ui(HumanTaskUiName="my-ui", UiTemplate={"Content": "<crowd-form></crowd-form>"})
+    assert ui["HumanTaskUiArn"].endswith(":human-task-ui/my-ui")
+    with pytest.raises(sm.exceptions.ResourceInUse):
+        sm.create_human_task_ui(HumanTaskUiName="my-ui", UiTemplate={"Content": "x"})
+    assert sm.describe_human_task_ui(HumanTaskUiName="my-ui")["HumanTaskUiStatus"] == "Active"
+    sm.delete_human_task_ui(HumanTaskUiName="my-ui")
+    assert sm.list_human_task_uis()["HumanTaskUiSummaries"] == []
+
+
+def test_list_labeling_jobs_paginates(full: Full) -> None:
+    sm = full.client("sagemaker")
+    for i in range(5):
+        sm.create_labeling_job(**job_request(f"page-{i}", "TextMultiClass"))
+    pages = sm.get_paginator("list_labeling_jobs").paginate(
+        NameContains="page-", PaginationConfig={"PageSize": 2}
+    )
+    names = [j["LabelingJobName"] for page in pages for j in page["LabelingJobSummaryList"]]
+    assert names == [f"page-{i}" for i in range(5)]
