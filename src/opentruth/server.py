@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from opentruth.api.app import create_app as create_api_app
 from opentruth.api.app import register_service
 from opentruth.api.call import ApiResources
+from opentruth.api.s3 import mount_s3
 from opentruth.api.sagemaker import sagemaker_handler
 from opentruth.background import Background, make_huey
 from opentruth.db.iam_secrets import SecretBox
@@ -50,6 +51,7 @@ def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
     app = create_api_app(api)
     app.router.lifespan_context = lifespan
     register_service(app, "sagemaker", sagemaker_handler(runtime.jobs))
+    mount_s3(app, runtime.res.store)
     app.state.runtime = runtime
     app.include_router(build_router(runtime.workers))
 
