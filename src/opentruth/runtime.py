@@ -43,6 +43,9 @@ class Settings:
     portal_url: str = "http://127.0.0.1:8080"
     queue_url: str | None = None  # huey: None = SQLite in DATA, or redis://...
     consolidation_window: float = 2.0
+    #: Extra origins the portal's Content-Security-Policy allows (scripts, styles, images,
+    #: connections); empty by default. ``OPENTRUTH_PORTAL_CSP_ALLOW``, space-separated.
+    portal_csp_allow: tuple[str, ...] = ()
 
     @classmethod
     def resolve(
@@ -63,6 +66,7 @@ class Settings:
             region=os.environ.get("OPENTRUTH_REGION", "us-east-1"),
             portal_url=portal_url or os.environ.get("OPENTRUTH_PORTAL_URL", "http://127.0.0.1:8080"),
             queue_url=queue_url or os.environ.get("OPENTRUTH_QUEUE"),
+            portal_csp_allow=tuple(os.environ.get("OPENTRUTH_PORTAL_CSP_ALLOW", "").split()),
         )
 
 

@@ -22,6 +22,7 @@ from opentruth.background import Background, make_huey
 from opentruth.db.iam_secrets import SecretBox
 from opentruth.errors import OpenTruthError
 from opentruth.portal.api import build_router, error_response
+from opentruth.portal.portal import install_portal
 from opentruth.runtime import Runtime, Settings
 
 
@@ -53,7 +54,8 @@ def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
     register_service(app, "sagemaker", sagemaker_handler(runtime.jobs))
     mount_s3(app, runtime.res.store)
     app.state.runtime = runtime
-    app.include_router(build_router(runtime.workers))
+    portal = install_portal(app, runtime)
+    app.include_router(build_router(runtime.workers, limiter=portal.limiter))
 
     @app.exception_handler(OpenTruthError)
     async def _opentruth_error(_request: Request, exc: OpenTruthError) -> JSONResponse:

@@ -238,3 +238,79 @@ def test_list_labeling_jobs_paginates(full: Full) -> None:
     )
     names = [j["LabelingJobName"] for page in pages for j in page["LabelingJobSummaryList"]]
     assert names == [f"page-{i}" for i in range(5)]
+
+
+def test_full_sample_flow_through_s3_and_iam(full: Full, gt_schema: Any) -> None:
+    """Ground Truth's sample flow, every step through boto3: buckets, uploads, role, team, job,
+    labeling through the worker API, then the output manifest downloaded and validated."""
+    s3 = full.client("s3")
+    for bucket in ("sample-in", "sample-out"):
+        s3.create_bucket(Bucket=bucket)
+    s3.put_object(
+        Bucket="sample-in",
+        Key="m/input.manifest",
+        Body=b'{"source": "a fine day"}\n{"source": "a bad day"}\n',
+    )
+    s3.put_object(
+        Bucket="sample-in",
+        Key="m/template.liquid",
+        Body=b"<crowd-form><crowd-classifier></crowd-classifier></crowd-form>",
+    )
+    labels = {"document-version": "2018-11-28", "labels": [{"label": "neg"}, {"label": "pos"}]}
+    s3.put_object(Bucket="sample-in", Key="m/labels.json", Body=json.dumps(labels).encode())
+    iam = full.client("iam")
+    for role, policy in (
+        ("SampleRole", seed_policy(["sample-in", "sample-out"])),
+        ("NoPutRole", seed_policy(["sample-in", "sample-out"], put=False)),
+    ):
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(TRUST))
+        iam.put_role_policy(RoleName=role, PolicyName="execution", PolicyDocument=json.dumps(policy))
+    sm = full.client("sagemaker")
+    try:
+        sm.create_workteam(
+            WorkteamName="labelers",
+            MemberDefinitions=[{"OidcMemberDefinition": {"Groups": ["labelers"]}}],
+            Description="the team",
+        )
+    except sm.exceptions.ResourceInUse:
+        pass  # made by an earlier test of this module
+    request = job_request(
+        "sample-flow",
+        "TextMultiClass",
+        manifest="s3://sample-in/m/input.manifest",
+        LabelCategoryConfigS3Uri="s3://sample-in/m/labels.json",
+        OutputConfig={"S3OutputPath": "s3://sample-out/jobs/"},
+        RoleArn="arn:aws:iam::000000000000:role/SampleRole",
+    )
+    request["HumanTaskConfig"]["UiConfig"] = {"UiTemplateS3Uri": "s3://sample-in/m/template.liquid"}
+    sm.create_labeling_job(**request)
+    denied = {
+        **request,
+        "LabelingJobName": "sample-no-put",
+        "RoleArn": "arn:aws:iam::000000000000:role/NoPutRole",
+    }
+    sm.create_labeling_job(**denied)
+    assert _wait(sm, "sample-flow", {"InProgress", "Failed"})["LabelingJobStatus"] == "InProgress"
+    _label(full.url, "sample-flow", "ann")
+    d = _wait(sm, "sample-flow", {"Completed", "Failed"})
+    assert d["LabelingJobStatus"] == "Completed", d.get("FailureReason")
+    body = s3.get_object(Bucket="sample-out", Key="jobs/sample-flow/manifests/output/output.manifest")[
+        "Body"
+    ].read()
+    lines = [json.loads(x) for x in body.decode().splitlines()]
+    assert len(lines) == 2
+    for line in lines:
+        assert gt_schema("output-manifest-line.text-classification", line, "label") == []
+    keys = [
+        o["Key"]
+        for o in s3.list_objects_v2(
+            Bucket="sample-out", Prefix="jobs/sample-flow/annotations/worker-response/"
+        )["Contents"]
+    ]
+    assert len(keys) == 2
+    failed = _wait(sm, "sample-no-put", {"Failed", "Completed"})
+    assert failed["LabelingJobStatus"] == "Failed"
+    assert failed["FailureReason"] == (
+        "ClientError: User: arn:aws:sts::000000000000:assumed-role/NoPutRole/SageMaker is not authorized to "
+        "perform: s3:PutObject on resource: arn:aws:s3:::sample-out/jobs/sample-no-put/manifests/output/output.manifest"
+    )

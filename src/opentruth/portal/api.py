@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -33,6 +33,18 @@ class Submit(BaseModel):
     answerContent: dict[str, Any]
 
 
+class LoginGuard(Protocol):
+    """Login rate limiting (:class:`opentruth.portal.security.LoginLimiter`)."""
+
+    def check(self, username: str, address: str) -> None:
+        """Raise an OpenTruthError with ``retry_after`` when over the limit."""
+        ...
+
+    def failed(self, username: str, address: str) -> None: ...
+
+    def succeeded(self, username: str) -> None: ...
+
+
 class CsrfError(OpenTruthError):
     """A cookie-authenticated call without the CSRF token."""
 
@@ -52,8 +64,14 @@ def error_response(exc: OpenTruthError) -> JSONResponse:
     return JSONResponse({"error": exc.aws_code, "message": exc.message}, status_code=status)
 
 
-def build_router(service: WorkerService, *, secure_cookies: bool = False) -> APIRouter:
-    """The ``/worker/api`` routes over a :class:`WorkerService`."""
+def build_router(
+    service: WorkerService, *, secure_cookies: bool = False, limiter: LoginGuard | None = None
+) -> APIRouter:
+    """The ``/worker/api`` routes over a :class:`WorkerService`.
+
+    With ``limiter``, failed logins are counted per username and client address, and a login
+    over the limit gets 429 with ``Retry-After`` (the portal's login form shares the limiter).
+    """
     router = APIRouter(prefix="/worker/api")
 
     def identify(request: Request, *, state_changing: bool) -> WorkerIdentity:
@@ -73,8 +91,24 @@ def build_router(service: WorkerService, *, secure_cookies: bool = False) -> API
         return service.authenticate(token)
 
     @router.post("/login")
-    def login(body: Login) -> Response:
-        token, ident = service.login(body.username, body.password)
+    def login(body: Login, request: Request) -> Response:
+        address = request.client.host if request.client else "unknown"
+        if limiter is not None:
+            try:
+                limiter.check(body.username, address)
+            except OpenTruthError as exc:
+                retry = str(getattr(exc, "retry_after", 60))
+                response = error_response(exc)
+                response.headers["Retry-After"] = retry
+                return response
+        try:
+            token, ident = service.login(body.username, body.password)
+        except AuthenticationError:
+            if limiter is not None:
+                limiter.failed(body.username, address)
+            raise
+        if limiter is not None:
+            limiter.succeeded(body.username)
         csrf = secrets.token_urlsafe(24)
         response = JSONResponse({"token": token, "workerId": ident.public_id, "csrfToken": csrf})
         max_age = int(service.token_ttl.total_seconds())
