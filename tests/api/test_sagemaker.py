@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -266,14 +267,12 @@ def test_full_sample_flow_through_s3_and_iam(full: Full, gt_schema: Any) -> None
         iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(TRUST))
         iam.put_role_policy(RoleName=role, PolicyName="execution", PolicyDocument=json.dumps(policy))
     sm = full.client("sagemaker")
-    try:
+    with contextlib.suppress(sm.exceptions.ResourceInUse):  # made by an earlier test of this module
         sm.create_workteam(
             WorkteamName="labelers",
             MemberDefinitions=[{"OidcMemberDefinition": {"Groups": ["labelers"]}}],
             Description="the team",
         )
-    except sm.exceptions.ResourceInUse:
-        pass  # made by an earlier test of this module
     request = job_request(
         "sample-flow",
         "TextMultiClass",
@@ -312,5 +311,6 @@ def test_full_sample_flow_through_s3_and_iam(full: Full, gt_schema: Any) -> None
     assert failed["LabelingJobStatus"] == "Failed"
     assert failed["FailureReason"] == (
         "ClientError: User: arn:aws:sts::000000000000:assumed-role/NoPutRole/SageMaker is not authorized to "
-        "perform: s3:PutObject on resource: arn:aws:s3:::sample-out/jobs/sample-no-put/manifests/output/output.manifest"
+        "perform: s3:PutObject on resource: "
+        "arn:aws:s3:::sample-out/jobs/sample-no-put/manifests/output/output.manifest"
     )
