@@ -24,3 +24,18 @@ from opentruth.cli import init as _init  # noqa: E402
 
 app.command("init")(_init.init)
 _iam.app.command("set-password")(_iamadmin.set_password)
+
+# opentruth jobs|s3|workers|workteams|logs|metrics|demo (issue 3 §5; logs and metrics: issue 6 §3).
+from opentruth.cli import demo as _demo  # noqa: E402
+from opentruth.cli import jobs as _jobs  # noqa: E402
+from opentruth.cli import logs as _logs  # noqa: E402
+from opentruth.cli import s3 as _s3  # noqa: E402
+from opentruth.cli import workforce as _workforce  # noqa: E402
+
+app.add_typer(_jobs.app, name="jobs")
+app.add_typer(_s3.app, name="s3")
+app.add_typer(_workforce.workers_app, name="workers")
+app.add_typer(_workforce.workteams_app, name="workteams")
+app.add_typer(_logs.app, name="logs")
+app.command("metrics")(_logs.metrics)
+app.command("demo")(_demo.demo)

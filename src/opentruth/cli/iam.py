@@ -46,3 +46,48 @@ def lint(
     from opentruth.cli.lintcmd import lint_file
 
     raise typer.Exit(lint_file(policy, policy_type, managed=managed, as_json=as_json))
+
+
+# ----------------------------------------------------------------------------- create-role
+# (opentruth iam create-role: store an execution role for labeling jobs; issue 3 §5)
+
+from opentruth.cli.common import DataOption as _DataOption  # noqa: E402
+from opentruth.cli.common import DbOption as _DbOption  # noqa: E402
+from opentruth.cli.common import StoreOption as _StoreOption  # noqa: E402
+
+
+@app.command("create-role")
+def create_role(
+    role: Annotated[
+        Path, typer.Option("--role", help="ROLE.json, or a get-account-authorization-details output.")
+    ],
+    role_name: Annotated[
+        str | None,
+        typer.Option("--role-name", help="The role to take from a get-account-authorization-details file."),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite an existing role of that name.")
+    ] = False,
+    data: _DataOption = None,
+    db: _DbOption = None,
+    store: _StoreOption = None,
+) -> None:
+    """Store an execution role (trust policy, inline and attached policies) and print its ARN.
+
+    Customer managed policies the role attaches are created from its ManagedPolicyDocuments
+    when they do not exist yet. Exit 1 if a role of that name exists (see --replace), 2 if the
+    file is not a valid role.
+    """
+    from opentruth.cli.context import open_runtime
+    from opentruth.db import repo_iam_roles
+    from opentruth.iam.roles import Role
+
+    with open_runtime(data, db, store) as runtime:
+        detail = Role.load(role, role_name).to_detail()
+        with runtime.db.transaction() as s:
+            stored = repo_iam_roles.create_role_from_detail(
+                s, detail, replace=replace, account_id=runtime.settings.account
+            )
+            arn = stored.arn
+        runtime.res.forget_sessions()
+    typer.echo(arn)
