@@ -16,9 +16,12 @@ from pathlib import Path
 
 from opentruth.cloud.db_telemetry import DatabaseLogStore, DatabaseMetricStore
 from opentruth.cloud.embedded_store import EmbeddedObjectStore
+from opentruth.cloud.functions import EmbeddedFunctions
+from opentruth.cloud.keys import EmbeddedKeyManager
 from opentruth.cloud.objectstore import ObjectStore
 from opentruth.db import repo_jobs
 from opentruth.db.engine import Database, default_url
+from opentruth.db.iam_secrets import SecretBox
 from opentruth.db.migrate import upgrade
 from opentruth.errors import ValidationError
 from opentruth.iam import Evaluator
@@ -146,6 +149,18 @@ class Runtime:
             account=settings.account,
             region=settings.region,
             portal_url=settings.portal_url,
+            keys=EmbeddedKeyManager(
+                db, SecretBox.load(settings.data_dir), account=settings.account, region=settings.region
+            ),
+            work_dir=settings.data_dir / "jobs",
+            functions=EmbeddedFunctions(
+                db,
+                settings.data_dir,
+                account=settings.account,
+                region=settings.region,
+                # boto3 inside a handler reaches this server, as a real function reaches AWS.
+                env_provider=lambda _fn: {"AWS_ENDPOINT_URL": settings.portal_url},
+            ),
         )
         runner = JobRunner(res, consolidation_window=settings.consolidation_window, kick=kick)
         workers = WorkerService(res, runner, token_secret(settings.data_dir))

@@ -16,11 +16,19 @@ from fastapi.responses import JSONResponse
 from opentruth.api.app import create_app as create_api_app
 from opentruth.api.app import register_service
 from opentruth.api.call import ApiResources
+from opentruth.api.cloudwatch import cloudwatch_handler
+from opentruth.api.kms import kms_handler
+from opentruth.api.lambda_api import lambda_handler
+from opentruth.api.logs import logs_handler
 from opentruth.api.s3 import mount_s3
 from opentruth.api.sagemaker import sagemaker_handler
+from opentruth.api.sns import confirm_router, sns_handler
+from opentruth.api.sqs import sqs_handler
 from opentruth.background import Background, make_huey
+from opentruth.cloud.keys import EmbeddedKeyManager
 from opentruth.db.iam_secrets import SecretBox
 from opentruth.errors import OpenTruthError
+from opentruth.observability import install_observability
 from opentruth.portal.api import build_router, error_response
 from opentruth.portal.portal import install_portal
 from opentruth.runtime import Runtime, Settings
@@ -52,10 +60,22 @@ def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
     app = create_api_app(api)
     app.router.lifespan_context = lifespan
     register_service(app, "sagemaker", sagemaker_handler(runtime.jobs))
-    mount_s3(app, runtime.res.store)
+    register_service(app, "logs", logs_handler())
+    register_service(app, "cloudwatch", cloudwatch_handler())
+    if runtime.res.functions is not None:
+        register_service(app, "lambda", lambda_handler(runtime.res.functions))
+    # SNS and SQS (durable, in the database), shared with the streaming jobs of the runner.
+    streaming = runtime.runner.streaming
+    register_service(app, "sqs", sqs_handler(streaming.queues))
+    register_service(app, "sns", sns_handler(streaming.topics))
+    app.include_router(confirm_router(streaming.topics))
+    if isinstance(runtime.res.keys, EmbeddedKeyManager):
+        register_service(app, "kms", kms_handler(runtime.res.keys))
+    mount_s3(app, runtime.res.store, keys=runtime.res.keys)
     app.state.runtime = runtime
     portal = install_portal(app, runtime)
     app.include_router(build_router(runtime.workers, limiter=portal.limiter))
+    install_observability(app, runtime.db, runtime.res.evaluator, bg)
 
     @app.exception_handler(OpenTruthError)
     async def _opentruth_error(_request: Request, exc: OpenTruthError) -> JSONResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -10,10 +11,16 @@ import pytest
 from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from opentruth.api.app import register_service
-from opentruth.api.call import AwsCall
+from opentruth.api.app import create_app, register_service
+from opentruth.api.bootstrap import bootstrap
+from opentruth.api.call import ApiResources, AwsCall
 from opentruth.api.dispatch import json_service
+from opentruth.db.engine import Database
+from opentruth.db.iam_secrets import SecretBox
+from opentruth.db.repo_workforce import fast_hasher
 from opentruth.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -128,3 +135,40 @@ def test_dispatcher_fuzz_gives_clean_4xx(
     assert 400 <= response.status_code < 500, response.text
     if target:
         assert "__type" in json.loads(response.content)
+
+
+def test_middleware_added_after_create_app_sees_aws_requests(tmp_path: Path) -> None:
+    """AWS requests skip FastAPI's own middleware, not the app's (metrics count them)."""
+    db = Database.from_url(data_dir=tmp_path)
+    box = SecretBox.load(tmp_path)
+    bootstrap(db, box, hasher=fast_hasher())
+    app = create_app(ApiResources(db=db, box=box, hasher=fast_hasher()))
+    seen: list[tuple[str, int]] = []
+
+    class Counting:
+        def __init__(self, inner: ASGIApp, log: list[tuple[str, int]]) -> None:
+            self.inner, self.log = inner, log
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            async def sending(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    self.log.append((str(scope["path"]), int(message["status"])))
+                await send(message)
+
+            await self.inner(scope, receive, sending)
+
+    app.add_middleware(Counting, log=seen)
+
+    @app.get("/plain")
+    def plain() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    try:
+        with TestClient(app) as client:
+            aws = client.post("/", headers={"X-Amz-Target": "SageMaker.ListLabelingJobs"}, content=b"{}")
+            assert aws.status_code == 400  # sagemaker is not registered here: a JSON protocol error
+            assert aws.json()["__type"] == "UnknownOperationException"
+            assert client.get("/plain").json() == {"ok": "yes"}
+    finally:
+        db.dispose()
+    assert seen == [("/", 400), ("/plain", 200)]

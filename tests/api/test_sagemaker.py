@@ -314,3 +314,29 @@ def test_full_sample_flow_through_s3_and_iam(full: Full, gt_schema: Any) -> None
         "perform: s3:PutObject on resource: "
         "arn:aws:s3:::sample-out/jobs/sample-no-put/manifests/output/output.manifest"
     )
+
+
+def test_describe_answers_are_fresh_after_a_change_and_always_authorised(full: Full) -> None:
+    iam = full.client("iam")
+    iam.create_role(RoleName="StopRole", AssumeRolePolicyDocument=json.dumps(TRUST))
+    iam.put_role_policy(
+        RoleName="StopRole",
+        PolicyName="execution",
+        PolicyDocument=json.dumps(seed_policy(["input-data", "output-data"])),
+    )
+    sm = full.client("sagemaker")
+    request = job_request("stop-me", "TextMultiClass")
+    request["RoleArn"] = "arn:aws:iam::000000000000:role/StopRole"
+    sm.create_labeling_job(**request)
+    before = sm.describe_labeling_job(LabelingJobName="stop-me")["LabelingJobStatus"]
+    assert before in {"Initializing", "InProgress"}
+    # The answer above may be served again, but not past a change this server made.
+    sm.stop_labeling_job(LabelingJobName="stop-me")
+    assert sm.describe_labeling_job(LabelingJobName="STOP-ME")["LabelingJobStatus"] in {"Stopping", "Stopped"}
+    # A cached answer is still authorised per caller.
+    iam.create_user(UserName="nosy")
+    key = iam.create_access_key(UserName="nosy")["AccessKey"]
+    nosy = full.client("sagemaker", key["AccessKeyId"], key["SecretAccessKey"])
+    with pytest.raises(ClientError) as info:
+        nosy.describe_labeling_job(LabelingJobName="stop-me")
+    assert info.value.response["Error"]["Code"] == "AccessDeniedException"

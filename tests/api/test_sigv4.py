@@ -233,3 +233,30 @@ def test_parser_never_crashes(auth: str, date: str, query: list[tuple[str, str]]
             except SigV4Error as exc:
                 status = exc.code_for(Family.QUERY)[1]
             assert status == 200 or 400 <= status < 500
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.one_of(
+        st.text(alphabet="0123456789TZ\n", min_size=14, max_size=18),
+        st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)).map(
+            lambda d: d.strftime("%Y%m%dT%H%M%SZ")
+        ),
+    )
+)
+def test_amz_date_parses_as_strptime_does(value: str) -> None:
+    """The fast parser agrees with strptime on the fixed-width form the SigV4 parser admits, and
+    refuses everything else (strptime would also take ``2024511T...``; the parser never lets
+    such a value through)."""
+    try:
+        expected: datetime | None = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        expected = None
+    try:
+        got: datetime | None = sigv4.parse_amz_date(value)
+    except ValueError:
+        got = None
+    if len(value) == 16 and value[8] == "T" and (value[:8] + value[9:15]).isdigit() and value[15] == "Z":
+        assert got == expected
+    else:
+        assert got is None

@@ -85,7 +85,7 @@ def test_metrics_of_a_completed_job(ot: Invoke, text_lab: TextLab, runtime_of: C
     assert by_name["JobsSucceeded"]["Sum"] == 1
     assert by_name["TotalDatasetObjectsLabeled"]["Latest"] == len(TEXTS)
     # Objects are consolidated in batches: the sum over the batches is every object.
-    assert by_name["DatasetObjectsHumanAnnotated"]["Sum"] == len(TEXTS)
+    assert by_name["DatasetObjectsHumanAnnotated"]["Latest"] == len(TEXTS)
     assert all(r["Namespace"] == "AWS/Sagemaker/LabelingJobs" for r in rows)
     table = ok(ot("metrics", "cli-text")).stdout
     assert "JobsSucceeded" in table and "TotalDatasetObjectsLabeled" in table

@@ -146,6 +146,34 @@ def test_symlink_planted_in_the_tree_cannot_escape(store: EmbeddedObjectStore, t
     assert list(outside.iterdir()) == []
 
 
+def test_reads_do_not_follow_a_planted_symlink_out_of_the_bucket(
+    store: EmbeddedObjectStore, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret").write_bytes(b"not yours")
+    (tmp_path / "objects" / B / "link").symlink_to(outside, target_is_directory=True)
+    meta = tmp_path / "objects-meta" / B / "link"
+    meta.mkdir(parents=True)
+    (meta / "secret").write_text('{"etag": "x", "size": 9, "last_modified": "2024-01-01T00:00:00+00:00"}')
+    for read in (store.get_object, store.head_object, store.get_object_tagging):
+        with pytest.raises(InvalidObjectKey, match="outside"):
+            read(B, "link/secret")
+
+
+def test_a_symlink_that_stays_inside_the_bucket_is_followed(
+    store: EmbeddedObjectStore, tmp_path: Path
+) -> None:
+    store.put_object(B, "real/a", b"inside")
+    (tmp_path / "objects" / B / "alias").symlink_to(
+        tmp_path / "objects" / B / "real", target_is_directory=True
+    )
+    (tmp_path / "objects-meta" / B / "alias").symlink_to(
+        tmp_path / "objects-meta" / B / "real", target_is_directory=True
+    )
+    assert store.get_object(B, "alias/a").body == b"inside"
+
+
 KEY_ALPHABET = st.sampled_from(["a", "b", ".", "..", "/", "\\", "\x00", "~", " ", "é", "%2e", RESERVED])
 
 

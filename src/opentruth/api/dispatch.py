@@ -4,14 +4,16 @@ A service is a table ``{operation name: function(call, params) -> result}``. The
 plain synchronous code (they use the database); :func:`query_service` and :func:`json_service`
 wrap a table into an async handler that parses the request, validates it against botocore's
 model (:func:`opentruth.awsmodel.validate.parse_input`), runs the function in a worker thread,
-and serialises the result (or the error) the way the protocol wants.
+and serialises the result (or the error) the way the protocol wants. Operations a service names
+as ``inline`` (quick reads) run on the event loop instead when the resources allow it
+(:attr:`opentruth.api.call.ApiResources.inline_reads`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -100,8 +102,20 @@ def _check_operation(service: str, name: str, table: Mapping[str, Operation]) ->
     raise UnknownOperationError(service, name, f"Operation {name} is not a {service} operation.")
 
 
-def query_service(service: str, table: Mapping[str, Operation]) -> Handler:
-    """An async handler for a query-protocol service (IAM, STS, SNS) from its operation table."""
+async def _run(
+    call: AwsCall, fn: Operation, params: dict[str, Any], inline: bool
+) -> Mapping[str, Any] | None:
+    if inline and call.resources.inline_reads:
+        return fn(call, params)
+    return await run_in_threadpool(fn, call, params)
+
+
+def query_service(service: str, table: Mapping[str, Operation], *, inline: Collection[str] = ()) -> Handler:
+    """An async handler for a query-protocol service (IAM, STS, SNS) from its operation table.
+
+    ``inline`` names quick, non-blocking reads that may run on the event loop.
+    """
+    quick = frozenset(inline)
 
     async def handle(call: AwsCall) -> Response:
         try:
@@ -109,7 +123,7 @@ def query_service(service: str, table: Mapping[str, Operation]) -> Handler:
             fn = _check_operation(service, name, table)
             pairs = list(call.params.get("__pairs__", ()))
             params = parse_input(service, name, parse_params(service, name, pairs))
-            result = await run_in_threadpool(fn, call, params)
+            result = await _run(call, fn, params, name in quick)
         except Exception as exc:
             return error_response(exc, Family.QUERY, service, call.request_id)
         body = xml_response(service, name, result, call.request_id)
@@ -118,8 +132,12 @@ def query_service(service: str, table: Mapping[str, Operation]) -> Handler:
     return handle
 
 
-def json_service(service: str, table: Mapping[str, Operation]) -> Handler:
-    """An async handler for a JSON-protocol service (SageMaker, KMS, Logs…) from its table."""
+def json_service(service: str, table: Mapping[str, Operation], *, inline: Collection[str] = ()) -> Handler:
+    """An async handler for a JSON-protocol service (SageMaker, KMS, Logs…) from its table.
+
+    ``inline`` names quick, non-blocking reads that may run on the event loop.
+    """
+    quick = frozenset(inline)
 
     async def handle(call: AwsCall) -> Response:
         try:
@@ -130,7 +148,7 @@ def json_service(service: str, table: Mapping[str, Operation]) -> Handler:
             except ValueError as exc:
                 raise SerializationError(f"The request body is not valid JSON: {exc}") from None
             params = parse_input(service, name, raw)
-            result = await run_in_threadpool(fn, call, params)
+            result = await _run(call, fn, params, name in quick)
         except Exception as exc:
             return error_response(exc, Family.JSON, service, call.request_id)
         return json_response(service, result, call.request_id)

@@ -13,8 +13,9 @@ from typing import Any
 
 from opentruth.api.call import AwsCall
 from opentruth.api.dispatch import Handler, Operation, json_service
+from opentruth.api.read_cache import TableReadCache
 from opentruth.db import repo_jobs, repo_sagemaker, repo_workforce
-from opentruth.db.models import Workforce, Workteam
+from opentruth.db.models import LabelingJob, Workforce, Workteam
 from opentruth.db.models_sagemaker import HumanTaskUi
 from opentruth.errors import ValidationError
 from opentruth.labeling.jobs import JobService
@@ -118,9 +119,15 @@ def operations(jobs: JobService) -> dict[str, Operation]:
         call.require_pass_role(p["RoleArn"], SAGEMAKER)
         return {"LabelingJobArn": jobs.create(p)}
 
+    # Scripts poll DescribeLabelingJob until a job completes; its answer is the job's row,
+    # served again until this process writes a job row or a second passes (read_cache).
+    described: TableReadCache[dict[str, Any]] = TableReadCache(LabelingJob.__tablename__, ttl=1.0)
+
     def describe_labeling_job(call: AwsCall, p: dict[str, Any]) -> dict[str, Any]:
-        call.authorize("sagemaker:DescribeLabelingJob", _arn(call, "labeling-job", p["LabelingJobName"]))
-        return jobs.describe(p["LabelingJobName"])
+        name = p["LabelingJobName"]
+        call.authorize("sagemaker:DescribeLabelingJob", _arn(call, "labeling-job", name))
+        # Names are unique without case; the answer is only serialised, never changed.
+        return described.get(name.lower(), lambda: jobs.describe(name))
 
     def list_labeling_jobs(call: AwsCall, p: dict[str, Any]) -> dict[str, Any]:
         call.authorize("sagemaker:ListLabelingJobs", "*")
@@ -353,4 +360,7 @@ def operations(jobs: JobService) -> dict[str, Operation]:
 
 def sagemaker_handler(jobs: JobService) -> Handler:
     """The SageMaker service handler, for :func:`opentruth.api.app.register_service`."""
-    return json_service("sagemaker", operations(jobs))
+    table = operations(jobs)
+    # Describe* and List* are single indexed reads (paginated): quick enough for the event loop.
+    quick = [name for name in table if name.startswith(("Describe", "List"))]
+    return json_service("sagemaker", table, inline=quick)

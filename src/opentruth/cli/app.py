@@ -39,3 +39,8 @@ app.add_typer(_workforce.workteams_app, name="workteams")
 app.add_typer(_logs.app, name="logs")
 app.command("metrics")(_logs.metrics)
 app.command("demo")(_demo.demo)
+
+# opentruth functions (issue 6 §1: functions for custom workflows).
+from opentruth.cli import functions as _functions  # noqa: E402
+
+app.add_typer(_functions.app, name="functions")

@@ -31,6 +31,12 @@ underlying store without authorisation, as S3 reads them internally.
 A read of a missing object is decided as S3 decides it: with ``s3:ListBucket`` on the bucket
 the caller learns ``NoSuchKey``; without it, S3 answers access denied, so that a caller cannot
 probe which keys exist.
+
+**SSE-KMS** (:mod:`opentruth.cloud.sse`): with ``keys`` and a ``default_kms_key`` (a job's
+``OutputConfig.KmsKeyId``), or ``sse_kms_key_id`` on one put, a write is sealed with a per-object
+data key that the *session* obtains (``kms:GenerateDataKey`` via S3), and ``s3:PutObject`` is
+decided with ``s3:x-amz-server-side-encryption``/``-aws-kms-key-id``. Reads of encrypted objects
+need ``kms:Decrypt`` through the session as well; HeadObject does not.
 """
 
 from __future__ import annotations
@@ -38,11 +44,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 
+from opentruth.cloud import sse
+from opentruth.cloud.keys import KeyManager
 from opentruth.cloud.objectstore import (
     Body,
     BucketInfo,
     ByteRange,
     CompletedPart,
+    InvalidArgument,
     ListResult,
     MalformedPolicy,
     NoSuchBucket,
@@ -77,9 +86,21 @@ def _request_tag_keys(tags: Mapping[str, str]) -> dict[str, ContextValue]:
 class AuthorizedObjectStore:
     """An :class:`ObjectStore` whose every call goes through ``session`` first."""
 
-    def __init__(self, store: ObjectStore, session: RoleSession) -> None:
+    def __init__(
+        self,
+        store: ObjectStore,
+        session: RoleSession,
+        *,
+        keys: KeyManager | None = None,
+        default_kms_key: str | None = None,
+    ) -> None:
+        """``default_kms_key`` encrypts every write (SSE-KMS) through ``keys``."""
+        if default_kms_key and keys is None:
+            raise ValueError("a default KMS key needs a key manager")
         self.store = store
         self.session = session
+        self.keys = keys
+        self.default_kms_key = default_kms_key or None
         self._policies: dict[tuple[str, str], NamedPolicy] = {}
         self._lock = threading.Lock()
 
@@ -211,24 +232,63 @@ class AuthorizedObjectStore:
         content_type: str | None = None,
         metadata: Mapping[str, str] | None = None,
         tags: Mapping[str, str] | None = None,
+        sse_kms_key_id: str | None = None,
     ) -> PutResult:
-        self._authorize_write(bucket, key, tags)
+        """PutObject; SSE-KMS with ``sse_kms_key_id`` or the store's default key."""
+        kms_key = sse_kms_key_id or self.default_kms_key
+        if kms_key is None:
+            self._authorize_write(bucket, key, tags)
+            return self.store.put_object(
+                bucket, key, body, content_type=content_type, metadata=metadata, tags=tags
+            )
+        keys = self._keys()
+        user = sse.check_user_metadata(metadata)
+        self._authorize_write(bucket, key, tags, **sse.request_keys(keys.resolve(kms_key).arn))
+        sealed = sse.seal_object(keys, self.session, kms_key, bucket, key, body, self.store.region)
         return self.store.put_object(
-            bucket, key, body, content_type=content_type, metadata=metadata, tags=tags
+            bucket,
+            key,
+            sealed.body,
+            content_type=content_type,
+            metadata={**user, **sealed.metadata},
+            tags=tags,
         )
+
+    def _keys(self) -> KeyManager:
+        if self.keys is None:
+            raise InvalidArgument(
+                "this object is encrypted with SSE-KMS (or asks for it) but no key manager is configured"
+            )
+        return self.keys
 
     def get_object(self, bucket: str, key: str, byte_range: ByteRange | None = None) -> ObjectData:
         self._authorize_read("s3:GetObject", bucket, key)
-        return self.store.get_object(bucket, key, byte_range)
+        data = self.store.get_object(bucket, key, byte_range)
+        if not sse.is_encrypted(data.info):
+            return data
+        if byte_range is not None:
+            data = self.store.get_object(bucket, key)  # a range of ciphertext cannot be opened alone
+        return sse.decrypted(data, self._keys(), self.session, byte_range, self.store.region)
 
     def open_stream(self, bucket: str, key: str, chunk_size: int = 1024 * 1024) -> ObjectStream:
         self._authorize_read("s3:GetObject", bucket, key)
-        return self.store.open_stream(bucket, key, chunk_size)
+        stream = self.store.open_stream(bucket, key, chunk_size)
+        if not sse.is_encrypted(stream.info):
+            return stream
+        # A GCM envelope is authenticated as a whole: it is opened in memory, then re-chunked.
+        with stream:
+            stored = b"".join(stream)
+        data = sse.decrypted(
+            ObjectData(stream.info, stored), self._keys(), self.session, None, self.store.region
+        )
+        chunks = (data.body[i : i + chunk_size] for i in range(0, len(data.body), chunk_size))
+        return ObjectStream(data.info, iter(chunks), lambda: None)
 
     def head_object(self, bucket: str, key: str) -> ObjectInfo:
-        # HeadObject is authorised as s3:GetObject; there is no s3:HeadObject action.
+        # HeadObject is authorised as s3:GetObject; there is no s3:HeadObject action. S3 does not
+        # ask KMS for a HEAD of an encrypted object.
         self._authorize_read("s3:GetObject", bucket, key)
-        return self.store.head_object(bucket, key)
+        return sse.public_info(self.store.head_object(bucket, key))
 
     def delete_object(self, bucket: str, key: str) -> None:
         self._authorize("s3:DeleteObject", bucket, object_arn(bucket, key))
@@ -245,6 +305,8 @@ class AuthorizedObjectStore:
         metadata: Mapping[str, str] | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> PutResult:
+        if self.default_kms_key or self._source_encrypted(src_bucket, src_key):
+            return self._copy_through(src_bucket, src_key, bucket, key, content_type, metadata, tags)
         self._authorize_read("s3:GetObject", src_bucket, src_key)
         extra: dict[str, ContextValue] = {"s3:x-amz-copy-source": f"{src_bucket}/{src_key}"}
         if metadata is not None or content_type is not None:
@@ -255,6 +317,38 @@ class AuthorizedObjectStore:
             self._authorize_read("s3:GetObjectTagging", src_bucket, src_key)
         return self.store.copy_object(
             src_bucket, src_key, bucket, key, content_type=content_type, metadata=metadata, tags=tags
+        )
+
+    def _source_encrypted(self, bucket: str, key: str) -> bool:
+        try:
+            return sse.is_encrypted(self.store.head_object(bucket, key))
+        except (NoSuchKey, NoSuchBucket):
+            return False  # the authorised path reports it
+
+    def _copy_through(
+        self,
+        src_bucket: str,
+        src_key: str,
+        bucket: str,
+        key: str,
+        content_type: str | None,
+        metadata: Mapping[str, str] | None,
+        tags: Mapping[str, str] | None,
+    ) -> PutResult:
+        """Copy with SSE-KMS on either side: decrypt (kms:Decrypt) and re-seal under the target's
+        own data key, since the encryption context names the object's ARN."""
+        data = self.get_object(src_bucket, src_key)
+        if tags is None and self._existing_tags(src_bucket, src_key):
+            self._authorize_read("s3:GetObjectTagging", src_bucket, src_key)
+            tags = self.store.get_object_tagging(src_bucket, src_key)
+        return self.put_object(
+            bucket,
+            key,
+            data.body,
+            content_type=content_type if content_type is not None else data.info.content_type,
+            metadata=metadata if metadata is not None else dict(data.info.metadata),
+            tags=tags,
+            sse_kms_key_id=self.default_kms_key or data.info.metadata.get(sse.META_KEY),
         )
 
     def get_object_tagging(self, bucket: str, key: str) -> dict[str, str]:
@@ -311,6 +405,11 @@ class AuthorizedObjectStore:
         tags: Mapping[str, str] | None = None,
     ) -> str:
         # Multipart uploads have no actions of their own: S3 checks s3:PutObject at each step.
+        if self.default_kms_key:
+            raise InvalidArgument(
+                "SSE-KMS multipart uploads are not supported by opentruth yet; write the object "
+                "with one PutObject"
+            )
         self._authorize_write(bucket, key, tags)
         return self.store.create_multipart_upload(
             bucket, key, content_type=content_type, metadata=metadata, tags=tags

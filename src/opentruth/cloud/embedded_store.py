@@ -41,6 +41,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -135,6 +136,27 @@ def key_segments(key: str) -> list[str]:
     return parts
 
 
+def _stays_inside(bdir: str, parts: list[str]) -> bool:
+    """Whether ``bdir/parts`` resolves (symbolic links followed) to a path inside ``bdir``.
+
+    The same answer as ``Path(bdir, *parts).resolve().is_relative_to(Path(bdir).resolve())``, for
+    less: :func:`key_segments` admits no ``.``, ``..`` or empty segment, so only a symbolic link
+    among the segments can lead out. When none is one (one ``lstat`` per segment), the path is
+    inside; when one is, both paths are resolved and compared, as before. Resolving always would
+    cost an ``lstat`` per component of the whole absolute path, twice, on every object read.
+    """
+    path = bdir
+    for seg in parts:
+        path = os.path.join(path, seg)
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            return True  # a name that is missing (or under a file) has nothing below to follow
+        if stat.S_ISLNK(mode):
+            return Path(bdir, *parts).resolve().is_relative_to(Path(bdir).resolve())
+    return True
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -158,6 +180,7 @@ class EmbeddedObjectStore:
         root = Path(data_dir)
         self._objects = root / "objects"
         self._meta = root / "objects-meta"
+        self._objects_dir, self._meta_dir = str(self._objects), str(self._meta)
         self._tmp = root / "objects-tmp"
         for d in (self._objects, self._meta, self._tmp):
             d.mkdir(parents=True, exist_ok=True)
@@ -202,7 +225,7 @@ class EmbeddedObjectStore:
         self._atomic_write(path, [json.dumps(doc, separators=(",", ":")).encode("utf-8")])
 
     @staticmethod
-    def _read_json(path: Path) -> dict[str, object] | None:
+    def _read_json(path: str | Path) -> dict[str, object] | None:
         try:
             with open(path, "rb") as f:
                 doc = json.load(f)
@@ -231,9 +254,21 @@ class EmbeddedObjectStore:
         parts = self._rel(key)
         data = bdir.joinpath(*parts)
         # Defence in depth: whatever the checks above missed, the path must stay in the bucket.
-        if not data.resolve().is_relative_to(bdir.resolve()):
+        if not _stays_inside(str(bdir), parts):
             raise InvalidObjectKey(f"object key {key!r} resolves outside bucket {bucket!r}")
         return data, self._meta.joinpath(bucket, *parts), parts
+
+    def _object_files(self, bucket: str, key: str) -> tuple[str, str]:
+        """(data file, metadata file) of an object: :meth:`_paths` for readers, as plain strings
+        (``pathlib`` would cost more than the read of a small object)."""
+        validate_bucket_name(bucket)
+        bdir = os.path.join(self._objects_dir, bucket)
+        if not os.path.isdir(bdir):
+            raise NoSuchBucket(f"bucket {bucket!r} does not exist; create it first")
+        parts = self._rel(key)
+        if not _stays_inside(bdir, parts):
+            raise InvalidObjectKey(f"object key {key!r} resolves outside bucket {bucket!r}")
+        return os.path.join(bdir, *parts), os.path.join(self._meta_dir, bucket, *parts)
 
     def _make_parents(self, root: Path, parts: list[str], key: str) -> None:
         d = root
@@ -314,9 +349,13 @@ class EmbeddedObjectStore:
         shutil.rmtree(bdir, ignore_errors=True)
 
     def get_bucket_policy(self, bucket: str) -> str | None:
-        self._bucket_dir(bucket)
+        # Read on every authorised S3 request: plain strings, no pathlib.
+        validate_bucket_name(bucket)
+        if not os.path.isdir(os.path.join(self._objects_dir, bucket)):
+            raise NoSuchBucket(f"bucket {bucket!r} does not exist; create it first")
         try:
-            return (self._meta / bucket / _POLICY).read_text("utf-8")
+            with open(os.path.join(self._meta_dir, bucket, _POLICY), encoding="utf-8") as f:
+                return f.read()
         except FileNotFoundError:
             return None
 
@@ -373,8 +412,8 @@ class EmbeddedObjectStore:
             bucket, key, chunks, content_type=content_type or DEFAULT_CONTENT_TYPE, metadata=md, tags=tg
         )
 
-    def _load_meta(self, bucket: str, key: str) -> tuple[Path, dict[str, object]]:
-        data, meta, _ = self._paths(bucket, key)
+    def _load_meta(self, bucket: str, key: str) -> tuple[str, dict[str, object]]:
+        data, meta = self._object_files(bucket, key)
         doc = self._read_json(meta)
         if doc is None:
             raise NoSuchKey(f"object {key!r} does not exist in bucket {bucket!r}")

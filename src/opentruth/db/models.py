@@ -383,5 +383,10 @@ class MetricDatum(Base):
 
 
 # The IAM store shares this metadata (and so the migrations); see that module.
+from opentruth.db import models_autolabel as models_autolabel  # noqa: E402
+from opentruth.db import models_functions as models_functions  # noqa: E402
 from opentruth.db import models_iam as models_iam  # noqa: E402
+from opentruth.db import models_kms as models_kms  # noqa: E402
+from opentruth.db import models_logs as models_logs  # noqa: E402
+from opentruth.db import models_messaging as models_messaging  # noqa: E402
 from opentruth.db import models_sagemaker as models_sagemaker  # noqa: E402

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from opentruth.db.models import Assignment, AssignmentState, DataObject, ObjectState, Worker
@@ -36,6 +36,8 @@ __all__ = [
 
 TERMINAL_OBJECT_STATES = frozenset({ObjectState.CONSOLIDATED, ObjectState.FAILED, ObjectState.EXPIRED})
 _OBJECTS = cast(Table, DataObject.__table__)
+#: Dataset object ids per ``IN (...)`` of :func:`finish_objects` (well under any bind limit).
+_FINISH_CHUNK = 500
 
 
 # --------------------------------------------------------------------------------------------
@@ -203,8 +205,7 @@ def finish_objects(
     finished objects end.
     """
     now = now or utcnow()
-    human = machine = failed = 0
-    finished_ids: list[int] = []
+    wanted: dict[int, ObjectResult] = {}
     for result in results:
         if result.state not in TERMINAL_OBJECT_STATES:
             raise ValueError(f"finish_objects needs a terminal state, got {result.state}")
@@ -212,40 +213,63 @@ def finish_objects(
             raise ValueError(
                 f"object {result.dataset_object_id}: a consolidated object needs its output line"
             )
-        object_id = session.scalar(
-            update(_OBJECTS)
+        # A repeated object keeps its first result: the one-by-one version finished it with
+        # that one and then found it terminal.
+        wanted.setdefault(result.dataset_object_id, result)
+    terminal = [s.value for s in TERMINAL_OBJECT_STATES]
+    finished: list[tuple[int, ObjectResult]] = []
+    ids = list(wanted)
+    for start in range(0, len(ids), _FINISH_CHUNK):
+        # Lock the open objects among the batch (FOR UPDATE, in id order so that concurrent
+        # steps cannot deadlock): on PostgreSQL a second step blocks here and, once the first
+        # commits, re-checks the state and finds them terminal, so nothing is counted twice.
+        # SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE writers are serialised already.
+        rows = session.execute(
+            select(_OBJECTS.c.id, _OBJECTS.c.dataset_object_id)
             .where(
                 _OBJECTS.c.job_id == job_id,
-                _OBJECTS.c.dataset_object_id == result.dataset_object_id,
-                _OBJECTS.c.state.not_in([s.value for s in TERMINAL_OBJECT_STATES]),
+                _OBJECTS.c.dataset_object_id.in_(ids[start : start + _FINISH_CHUNK]),
+                _OBJECTS.c.state.not_in(terminal),
             )
-            .values(
-                state=result.state.value,
-                output_line=result.output_line,
-                failure_reason=result.failure_reason,
-                updated_at=now,
-            )
-            .returning(_OBJECTS.c.id)
-        )
-        if object_id is None:
-            continue
-        finished_ids.append(object_id)
-        if result.state is ObjectState.CONSOLIDATED:
-            if result.machine_labeled:
-                machine += 1
-            else:
-                human += 1
-        else:
-            failed += 1
-    if finished_ids:
-        end_leases(session, [Assignment.object_id.in_(finished_ids)], now)
-        add_label_counts(
-            session,
-            job_id,
-            human=human,
-            machine=machine,
-            failed=failed,
-            unlabeled=-len(finished_ids),
-            now=now,
-        )
+            .order_by(_OBJECTS.c.id)
+            .with_for_update()
+        ).all()
+        finished.extend((row.id, wanted[row.dataset_object_id]) for row in rows)
+    if not finished:
+        return 0
+    # One statement run with many parameter sets (executemany), instead of one round trip and
+    # one RETURNING per object while the write lock is held.
+    session.execute(
+        update(_OBJECTS)
+        .where(_OBJECTS.c.id == bindparam("b_id"))  # locked above: still open
+        .values(
+            state=bindparam("b_state"),
+            output_line=bindparam("b_output_line"),
+            failure_reason=bindparam("b_failure_reason"),
+            updated_at=now,
+        ),
+        [
+            {
+                "b_id": object_id,
+                "b_state": r.state.value,
+                "b_output_line": r.output_line,
+                "b_failure_reason": r.failure_reason,
+            }
+            for object_id, r in finished
+        ],
+    )
+    human = sum(1 for _, r in finished if r.state is ObjectState.CONSOLIDATED and not r.machine_labeled)
+    machine = sum(1 for _, r in finished if r.state is ObjectState.CONSOLIDATED and r.machine_labeled)
+    failed = len(finished) - human - machine
+    finished_ids = [object_id for object_id, _ in finished]
+    end_leases(session, [Assignment.object_id.in_(finished_ids)], now)
+    add_label_counts(
+        session,
+        job_id,
+        human=human,
+        machine=machine,
+        failed=failed,
+        unlabeled=-len(finished_ids),
+        now=now,
+    )
     return len(finished_ids)

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, func, select, update
+from sqlalchemy import Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from opentruth.db.models import (
@@ -40,12 +40,13 @@ from opentruth.db.models import (
     ObjectState,
     Worker,
 )
-from opentruth.db.repo_jobs import add_label_counts, get_job_by_id
-from opentruth.db.repository import LeaseExpiredError, for_update
+from opentruth.db.repo_jobs import add_label_counts
+from opentruth.db.repository import LeaseExpiredError, for_update, is_postgresql
 from opentruth.db.types import utcnow
 from opentruth.errors import ConflictError, NotFoundError
 
 __all__ = [
+    "AnswerCheck",
     "ExpiredObjects",
     "TaskLease",
     "TaskOutcome",
@@ -84,17 +85,107 @@ class TaskLease:
     resumed: bool
 
 
-def _lease_of(assignment: Assignment, obj: DataObject, *, resumed: bool) -> TaskLease:
+def _lease_of(row: Any, task_id: str, job_id: int, expires: datetime, *, resumed: bool) -> TaskLease:
+    """A :class:`TaskLease` from an object row ``(id, dataset_object_id, source, task_input)``."""
     return TaskLease(
-        task_id=assignment.task_id,
-        job_id=assignment.job_id,
-        object_id=obj.id,
-        dataset_object_id=obj.dataset_object_id,
-        source=obj.source,
-        task_input=obj.task_input,
-        lease_expires_at=assignment.lease_expires_at,
+        task_id=task_id,
+        job_id=job_id,
+        object_id=row[0],
+        dataset_object_id=row[1],
+        source=row[2],
+        task_input=row[3],
+        lease_expires_at=expires,
         resumed=resumed,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """The columns of a job that leasing reads (not the whole row: its request is big JSON)."""
+
+    id: int
+    status: str
+    workers_per_object: int
+    task_time_limit_seconds: int
+    task_availability_lifetime_seconds: int
+    max_concurrent_task_count: int
+
+
+# The hot statements are built once, with bind parameters: building SQLAlchemy expressions
+# costs more than running these queries, and prebuilt ones also hit the compiled-SQL cache.
+_LIMITS = select(
+    LabelingJob.status,
+    LabelingJob.workers_per_object,
+    LabelingJob.task_time_limit_seconds,
+    LabelingJob.task_availability_lifetime_seconds,
+    LabelingJob.max_concurrent_task_count,
+).where(LabelingJob.id == bindparam("job_id"))
+
+_OBJECT_COLUMNS = (DataObject.id, DataObject.dataset_object_id, DataObject.source, DataObject.task_input)
+
+_CURRENT_LEASE = (
+    select(Assignment.task_id, Assignment.lease_expires_at, *_OBJECT_COLUMNS)
+    .join(DataObject, DataObject.id == Assignment.object_id)
+    .where(
+        Assignment.job_id == bindparam("job_id"),
+        Assignment.worker_id == bindparam("worker_id"),
+        Assignment.state == AssignmentState.LEASED.value,
+        Assignment.lease_expires_at > bindparam("now"),
+    )
+    .limit(1)
+)
+
+# An object out with a free slot that this worker never had, first in dataset order.
+_OPEN_OBJECT = (
+    select(*_OBJECT_COLUMNS)
+    .where(
+        DataObject.job_id == bindparam("job_id"),
+        DataObject.state == ObjectState.IN_PROGRESS.value,
+        DataObject.available_until > bindparam("now"),
+        DataObject.submitted_count + DataObject.declined_count + DataObject.leased_count
+        < bindparam("per_object"),
+        ~exists().where(
+            Assignment.object_id == DataObject.id, Assignment.worker_id == bindparam("worker_id")
+        ),
+    )
+    .order_by(DataObject.dataset_object_id)
+    .limit(1)
+)
+
+_OUT_COUNT = (
+    select(func.count())
+    .select_from(DataObject)
+    .where(DataObject.job_id == bindparam("job_id"), DataObject.state == ObjectState.IN_PROGRESS.value)
+)
+
+_NEXT_PENDING = (
+    select(*_OBJECT_COLUMNS)
+    .where(DataObject.job_id == bindparam("job_id"), DataObject.state == ObjectState.PENDING.value)
+    .order_by(DataObject.dataset_object_id)
+    .limit(1)
+)
+
+_ASSIGNMENTS = cast(Table, Assignment.__table__)
+_INSERT_ASSIGNMENT = insert(_ASSIGNMENTS)
+# Bind names differ from column names: SQLAlchemy reserves a column's name in its UPDATE.
+_LEASE_OBJECT = (
+    update(_OBJECTS)
+    .where(_OBJECTS.c.id == bindparam("oid"))
+    .values(leased_count=_OBJECTS.c.leased_count + 1, updated_at=bindparam("at"))
+)
+_SEND_OUT_OBJECT = _LEASE_OBJECT.values(
+    state=ObjectState.IN_PROGRESS.value, available_until=bindparam("until")
+)
+
+_WORKER_LOCK = select(Worker.id).where(Worker.id == bindparam("worker_id"))
+_JOB_LOCK = select(LabelingJob.id).where(LabelingJob.id == bindparam("job_id"))
+
+
+def _limits(session: Session, job_id: int) -> _Limits:
+    row = session.execute(_LIMITS, {"job_id": job_id}).first()
+    if row is None:
+        raise NotFoundError(f"Could not find labeling job with id {job_id}")
+    return _Limits(job_id, *row)
 
 
 def _never_had(worker_id: int) -> Any:
@@ -115,119 +206,89 @@ def lease_next_task(
     decide whether to ask again from :func:`available_task_count`, as the worker UI does.
     """
     now = now or utcnow()
-    job = get_job_by_id(session, job_id)
+    job = _limits(session, job_id)
     if job.status != JobStatus.IN_PROGRESS:
         return None
-    # Serialise this worker's own requests (two browser tabs, a retried call), so the check
-    # for an existing lease below cannot race with itself.
-    session.execute(for_update(session, select(Worker.id).where(Worker.id == worker_id)))
-    current = session.execute(
-        select(Assignment, DataObject)
-        .join(DataObject, DataObject.id == Assignment.object_id)
-        .where(
-            Assignment.job_id == job_id,
-            Assignment.worker_id == worker_id,
-            Assignment.state == AssignmentState.LEASED.value,
-            Assignment.lease_expires_at > now,
-        )
-        .limit(1)
-    ).first()
+    pg = is_postgresql(session)
+    if pg:
+        # Serialise this worker's own requests (two browser tabs, a retried call), so the check
+        # for an existing lease below cannot race with itself. (SQLite's writers are already
+        # serialised by BEGIN IMMEDIATE, so there the lock would only cost a query.)
+        session.execute(for_update(session, _WORKER_LOCK), {"worker_id": worker_id})
+    current = session.execute(_CURRENT_LEASE, {"job_id": job_id, "worker_id": worker_id, "now": now}).first()
     if current is not None:
-        return _lease_of(current[0], current[1], resumed=True)
+        return _lease_of(current[2:], current[0], job_id, current[1], resumed=True)
 
     # SKIP LOCKED lets concurrent workers take different objects without waiting. But a row
     # skipped because another transaction holds it may still have a free slot once that one
     # commits (N > 1, or a release), so before answering "nothing left" look again, waiting
     # for the locks this time. Only then send a new object out: that takes the job lock, and
-    # waiting on an object while holding it could deadlock with a submit.
-    obj = (
-        _pick_open_object(session, job, worker_id, now, skip_locked=True)
-        or _pick_open_object(session, job, worker_id, now, skip_locked=False)
-        or _send_out_next_object(session, job, worker_id, now)
-    )
+    # waiting on an object while holding it could deadlock with a submit. On SQLite nothing
+    # else can write during this transaction, so one look is enough.
+    sent_out = False
+    obj = _pick_open_object(session, job, worker_id, now, skip_locked=True)
+    if obj is None and pg:
+        obj = _pick_open_object(session, job, worker_id, now, skip_locked=False)
     if obj is None:
-        return None
-    assignment = Assignment(
-        task_id=str(uuid.uuid4()),
-        job_id=job_id,
-        object_id=obj.id,
-        worker_id=worker_id,
-        state=AssignmentState.LEASED.value,
-        leased_at=now,
-        lease_expires_at=now + timedelta(seconds=job.task_time_limit_seconds),
-        answer=None,
-        submitted_at=None,
-        finished_at=None,
-    )
-    session.add(assignment)
+        picked = _send_out_next_object(session, job, worker_id, now, pg=pg)
+        if picked is None:
+            return None
+        obj, sent_out = picked
+    task_id = str(uuid.uuid4())
+    expires = now + timedelta(seconds=job.task_time_limit_seconds)
     session.execute(
-        update(DataObject)
-        .where(DataObject.id == obj.id)
-        .values(leased_count=DataObject.leased_count + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
+        _INSERT_ASSIGNMENT,
+        {
+            "task_id": task_id,
+            "job_id": job_id,
+            "object_id": obj[0],
+            "worker_id": worker_id,
+            "state": AssignmentState.LEASED.value,
+            "leased_at": now,
+            "lease_expires_at": expires,
+            "answer": None,
+            "submitted_at": None,
+            "finished_at": None,
+        },
     )
-    session.flush()
-    return _lease_of(assignment, obj, resumed=False)
+    if sent_out:
+        until = now + timedelta(seconds=job.task_availability_lifetime_seconds)
+        session.execute(_SEND_OUT_OBJECT, {"oid": obj[0], "at": now, "until": until})
+    else:
+        session.execute(_LEASE_OBJECT, {"oid": obj[0], "at": now})
+    return _lease_of(obj, task_id, job_id, expires, resumed=False)
 
 
 def _pick_open_object(
-    session: Session, job: LabelingJob, worker_id: int, now: datetime, *, skip_locked: bool
-) -> DataObject | None:
-    """Lock and return the first object out with a free slot that the worker never had."""
-    return session.scalar(
-        for_update(
-            session,
-            select(DataObject)
-            .where(
-                DataObject.job_id == job.id,
-                DataObject.state == ObjectState.IN_PROGRESS.value,
-                DataObject.available_until > now,
-                DataObject.submitted_count + DataObject.declined_count + DataObject.leased_count
-                < job.workers_per_object,
-                _never_had(worker_id),
-            )
-            .order_by(DataObject.dataset_object_id)
-            .limit(1),
-            skip_locked=skip_locked,
-        )
-    )
+    session: Session, job: _Limits, worker_id: int, now: datetime, *, skip_locked: bool
+) -> Any:
+    """Lock and return the first object out with a free slot that the worker never had, as a
+    row ``(id, dataset_object_id, source, task_input)``; None when there is none."""
+    return session.execute(
+        for_update(session, _OPEN_OBJECT, skip_locked=skip_locked),
+        {"job_id": job.id, "now": now, "per_object": job.workers_per_object, "worker_id": worker_id},
+    ).first()
 
 
 def _send_out_next_object(
-    session: Session, job: LabelingJob, worker_id: int, now: datetime
-) -> DataObject | None:
-    # Lock the job row while counting: otherwise two processes could each see one free place
-    # under MaxConcurrentTaskCount and both send an object out.
-    session.execute(for_update(session, select(LabelingJob.id).where(LabelingJob.id == job.id)))
-    # Waiting for the job lock may have meant waiting for another worker that just sent an
-    # object out; it has free slots (N > 1) that the earlier picks could not see yet.
-    sent_out = _pick_open_object(session, job, worker_id, now, skip_locked=True)
-    if sent_out is not None:
-        return sent_out
-    out = session.scalar(
-        select(func.count())
-        .select_from(DataObject)
-        .where(DataObject.job_id == job.id, DataObject.state == ObjectState.IN_PROGRESS.value)
-    )
+    session: Session, job: _Limits, worker_id: int, now: datetime, *, pg: bool
+) -> tuple[Any, bool] | None:
+    """The object to lease when none out has a free slot: ``(row, True)`` for the next pending
+    object (the caller marks it out), ``(row, False)`` for one another worker just sent out."""
+    if pg:
+        # Lock the job row while counting: otherwise two processes could each see one free
+        # place under MaxConcurrentTaskCount and both send an object out.
+        session.execute(for_update(session, _JOB_LOCK), {"job_id": job.id})
+        # Waiting for the job lock may have meant waiting for another worker that just sent
+        # an object out; it has free slots (N > 1) that the earlier picks could not see yet.
+        just_out = _pick_open_object(session, job, worker_id, now, skip_locked=True)
+        if just_out is not None:
+            return just_out, False
+    out = session.scalar(_OUT_COUNT, {"job_id": job.id})
     if int(out or 0) >= job.max_concurrent_task_count:
         return None
-    obj = session.scalar(
-        for_update(
-            session,
-            select(DataObject)
-            .where(DataObject.job_id == job.id, DataObject.state == ObjectState.PENDING.value)
-            .order_by(DataObject.dataset_object_id)
-            .limit(1),
-            skip_locked=True,
-        )
-    )
-    if obj is None:
-        return None
-    obj.state = ObjectState.IN_PROGRESS.value
-    obj.available_until = now + timedelta(seconds=job.task_availability_lifetime_seconds)
-    obj.updated_at = now
-    session.flush()
-    return obj
+    row = session.execute(for_update(session, _NEXT_PENDING, skip_locked=True), {"job_id": job.id}).first()
+    return None if row is None else (row, True)
 
 
 def available_task_count(
@@ -240,7 +301,7 @@ def available_task_count(
     object is finished, so all of them are counted.
     """
     now = now or utcnow()
-    job = get_job_by_id(session, job_id)
+    job = _limits(session, job_id)
     if job.status != JobStatus.IN_PROGRESS:
         return 0
     open_out = session.scalar(
@@ -282,6 +343,66 @@ class TaskOutcome:
     object_state: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """A locked assignment, with its object's task input (what a submit is checked against)."""
+
+    id: int
+    task_id: str
+    job_id: int
+    object_id: int
+    state: str
+    lease_expires_at: datetime
+    task_input: dict[str, Any] | None
+    workers_per_object: int
+
+
+_HELD = (
+    select(
+        Assignment.id,
+        Assignment.task_id,
+        Assignment.job_id,
+        Assignment.object_id,
+        Assignment.state,
+        Assignment.lease_expires_at,
+        DataObject.task_input,
+        LabelingJob.workers_per_object,
+        Assignment.worker_id,
+    )
+    .join(DataObject, DataObject.id == Assignment.object_id)
+    .join(LabelingJob, LabelingJob.id == Assignment.job_id)
+    .where(Assignment.task_id == bindparam("task_id"))
+)
+_CLOSE_ASSIGNMENT = (
+    update(_ASSIGNMENTS)
+    .where(_ASSIGNMENTS.c.id == bindparam("aid"))
+    .values(state=bindparam("new_state"), finished_at=bindparam("at"))
+)
+_SUBMIT_ASSIGNMENT = _CLOSE_ASSIGNMENT.values(answer=bindparam("given"), submitted_at=bindparam("at"))
+# UPDATE ... RETURNING takes the row lock and returns the counts after every earlier
+# concurrent submit, so exactly one submitter sees the last slot filled.
+_RETURNED = (
+    _OBJECTS.c.dataset_object_id,
+    _OBJECTS.c.state,
+    _OBJECTS.c.submitted_count,
+    _OBJECTS.c.declined_count,
+)
+_FREE_SLOT = (
+    update(_OBJECTS)
+    .where(_OBJECTS.c.id == bindparam("oid"))
+    .values(leased_count=_OBJECTS.c.leased_count - 1, updated_at=bindparam("at"))
+    .returning(*_RETURNED)
+)
+_COUNT_OBJECT = {
+    AssignmentState.SUBMITTED: _FREE_SLOT.values(submitted_count=_OBJECTS.c.submitted_count + 1),
+    AssignmentState.DECLINED: _FREE_SLOT.values(declined_count=_OBJECTS.c.declined_count + 1),
+    AssignmentState.RELEASED: _FREE_SLOT,
+}
+
+#: Checks an answer against its task before anything is written: ``check(job_id, task_input)``.
+AnswerCheck = Callable[[int, dict[str, Any] | None], None]
+
+
 def get_assignment(session: Session, task_id: str, worker_id: int | None = None) -> Assignment:
     """Return the assignment of ``task_id``; with ``worker_id``, only if it is that worker's.
 
@@ -293,71 +414,49 @@ def get_assignment(session: Session, task_id: str, worker_id: int | None = None)
     return assignment
 
 
-def _locked_assignment(session: Session, task_id: str, worker_id: int) -> Assignment:
-    assignment = session.scalar(for_update(session, select(Assignment).where(Assignment.task_id == task_id)))
-    if assignment is None or assignment.worker_id != worker_id:
+def _locked_assignment(session: Session, task_id: str, worker_id: int) -> _Held:
+    row = session.execute(for_update(session, _HELD, of=Assignment), {"task_id": task_id}).first()
+    if row is None or row[8] != worker_id:
         raise NotFoundError(f"Task {task_id} not found")
-    return assignment
+    return _Held(*row[:8])
 
 
 def _close_lease(
     session: Session,
-    assignment: Assignment,
+    held: _Held,
     action: AssignmentState,
     now: datetime,
     *,
     answer: dict[str, Any] | None = None,
 ) -> TaskOutcome:
     """Record a submit, decline or release on a leased assignment, idempotently."""
-    if assignment.state == action.value:
+    if held.state == action.value:
         obj_row = session.execute(
-            select(DataObject.dataset_object_id, DataObject.state).where(
-                DataObject.id == assignment.object_id
-            )
+            select(DataObject.dataset_object_id, DataObject.state).where(DataObject.id == held.object_id)
         ).one()
-        return TaskOutcome(assignment.task_id, assignment.job_id, obj_row[0], action.value, True, obj_row[1])
-    if assignment.state != AssignmentState.LEASED.value or assignment.lease_expires_at <= now:
-        if assignment.state in (AssignmentState.LEASED.value, AssignmentState.EXPIRED.value):
+        return TaskOutcome(held.task_id, held.job_id, obj_row[0], action.value, True, obj_row[1])
+    if held.state != AssignmentState.LEASED.value or held.lease_expires_at <= now:
+        if held.state in (AssignmentState.LEASED.value, AssignmentState.EXPIRED.value):
             raise LeaseExpiredError(
-                f"Task {assignment.task_id} expired at {assignment.lease_expires_at.isoformat()}: "
-                "ask for the next task"
+                f"Task {held.task_id} expired at {held.lease_expires_at.isoformat()}: ask for the next task"
             )
-        raise ConflictError(
-            f"Task {assignment.task_id} was already {assignment.state}; ask for the next task"
-        )
-    assignment.state = action.value
-    assignment.finished_at = now
+        raise ConflictError(f"Task {held.task_id} was already {held.state}; ask for the next task")
+    params: dict[str, Any] = {"aid": held.id, "new_state": action.value, "at": now}
     if action is AssignmentState.SUBMITTED:
-        assignment.answer = answer
-        assignment.submitted_at = now
-    counts: dict[str, Any] = {"leased_count": DataObject.leased_count - 1, "updated_at": now}
-    if action is AssignmentState.SUBMITTED:
-        counts["submitted_count"] = DataObject.submitted_count + 1
-    elif action is AssignmentState.DECLINED:
-        counts["declined_count"] = DataObject.declined_count + 1
-    session.flush()
-    # UPDATE ... RETURNING takes the row lock and returns the counts after every earlier
-    # concurrent submit, so exactly one submitter sees the last slot filled.
+        session.execute(_SUBMIT_ASSIGNMENT, {**params, "given": answer})
+    else:
+        session.execute(_CLOSE_ASSIGNMENT, params)
     index, state, submitted, declined = session.execute(
-        update(_OBJECTS)
-        .where(_OBJECTS.c.id == assignment.object_id)
-        .values(**counts)
-        .returning(
-            _OBJECTS.c.dataset_object_id,
-            _OBJECTS.c.state,
-            _OBJECTS.c.submitted_count,
-            _OBJECTS.c.declined_count,
-        )
+        _COUNT_OBJECT[action], {"oid": held.object_id, "at": now}
     ).one()
-    job = get_job_by_id(session, assignment.job_id)
-    if state == ObjectState.IN_PROGRESS.value and submitted + declined >= job.workers_per_object:
+    if state == ObjectState.IN_PROGRESS.value and submitted + declined >= held.workers_per_object:
         # Every slot is used. With at least one answer the object goes to consolidation; if
         # every worker declined it expires, as Ground Truth marks it.
         state = ObjectState.ANNOTATED.value if submitted else ObjectState.EXPIRED.value
-        _set_object_state(session, assignment.object_id, state, now)
+        _set_object_state(session, held.object_id, state, now)
         if state == ObjectState.EXPIRED.value:
-            add_label_counts(session, job.id, failed=1, unlabeled=-1, now=now)
-    return TaskOutcome(assignment.task_id, assignment.job_id, index, action.value, False, state)
+            add_label_counts(session, held.job_id, failed=1, unlabeled=-1, now=now)
+    return TaskOutcome(held.task_id, held.job_id, index, action.value, False, state)
 
 
 def _set_object_state(session: Session, object_id: int, state: str, now: datetime) -> None:
@@ -365,21 +464,27 @@ def _set_object_state(session: Session, object_id: int, state: str, now: datetim
 
 
 def submit_task(
-    session: Session, task_id: str, worker_id: int, answer: dict[str, Any], *, now: datetime | None = None
+    session: Session,
+    task_id: str,
+    worker_id: int,
+    answer: dict[str, Any],
+    *,
+    now: datetime | None = None,
+    check: AnswerCheck | None = None,
 ) -> TaskOutcome:
     """Record a worker's answer. A retried submit returns the first outcome and counts once.
+
+    ``check(job_id, task_input)`` runs once the task is found (and locked), before anything is
+    written; it raises to refuse the answer. That spares the caller a separate read.
 
     Raises :class:`LeaseExpiredError` (HTTP 409) when the lease ended before the submit, and
     :class:`NotFoundError` for a task that is not this worker's.
     """
     now = now or utcnow()
-    return _close_lease(
-        session,
-        _locked_assignment(session, task_id, worker_id),
-        AssignmentState.SUBMITTED,
-        now,
-        answer=answer,
-    )
+    held = _locked_assignment(session, task_id, worker_id)
+    if check is not None:
+        check(held.job_id, held.task_input)
+    return _close_lease(session, held, AssignmentState.SUBMITTED, now, answer=answer)
 
 
 def decline_task(

@@ -25,6 +25,7 @@ class AnswerKind(StrEnum):
     BOXES = "boundingBoxes"
     MASK = "labeledImage"  # semantic segmentation
     ENTITIES = "entities"  # named entity recognition
+    ANY = "*"  # custom workflows: any crowd-form answer (a JSON object), checked by nobody but you
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,10 @@ class Answer:
 
 def find_answer(answer_content: object, kind: AnswerKind) -> Answer:
     """Locate the answer of ``kind`` in a crowd-form submission; raise naming what is missing."""
+    if kind is AnswerKind.ANY:
+        if not isinstance(answer_content, dict):
+            raise ValidationError("answerContent must be a JSON object (the crowd-form's output)")
+        return Answer(kind, "", answer_content)
     if not isinstance(answer_content, dict) or not answer_content:
         raise ValidationError(
             'answerContent must be an object keyed by element name, e.g. {"crowd-classifier": {"label": "x"}}'
@@ -67,6 +72,7 @@ _EXAMPLES = {
     ),
     AnswerKind.MASK: '{"labeledImage": {"pngImageData": "<base64 PNG>"}, "labelMappings": {...}}',
     AnswerKind.ENTITIES: '{"entities": [{"label", "startOffset", "endOffset"}]}',
+    AnswerKind.ANY: "a JSON object",
 }
 
 

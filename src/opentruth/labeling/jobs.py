@@ -17,6 +17,8 @@ from opentruth.awsmodel.validate import parse_input
 from opentruth.db import repo_jobs, repo_tasks, repo_work, repo_workforce
 from opentruth.db.models import JobStatus, LabelingJob
 from opentruth.errors import NotFoundError, ValidationError
+from opentruth.labeling.autolabel.checks import check_create as check_autolabel
+from opentruth.labeling.encryption import check_keys_exist
 from opentruth.labeling.output import OutputLayout
 from opentruth.labeling.resources import Resources
 from opentruth.labeling.tasks import behaviour_of
@@ -75,6 +77,8 @@ class JobService:
         parsed = parse_input("sagemaker", "CreateLabelingJob", request)
         check_create_labeling_job(parsed, region=self.res.region)
         behaviour_of(parsed)  # refuses task types opentruth does not run yet
+        check_keys_exist(self.res, parsed)  # OutputConfig.KmsKeyId / VolumeKmsKeyId
+        check_autolabel(self.res, parsed)  # self-PassRole, supported algorithm, initial model
         stored = _jsonable(copy.deepcopy(parsed))
         team_arn = stored["HumanTaskConfig"]["WorkteamArn"]
         with self.res.db.transaction() as s:

@@ -11,9 +11,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Protocol
 
 from opentruth.cloud.authorized_store import AuthorizedObjectStore
+from opentruth.cloud.functions import FunctionStore
+from opentruth.cloud.keys import KeyManager
 from opentruth.cloud.logs import LogStore
 from opentruth.cloud.metrics import MetricStore
 from opentruth.cloud.objectstore import ObjectStore
@@ -68,6 +71,12 @@ class Resources:
     #: The worker portal's base URL: the ``issuer`` of worker identities.
     portal_url: str = "http://127.0.0.1:8080"
     clock: Callable[[], datetime] = _now
+    #: Functions (Lambda) that custom workflows invoke; None: custom jobs with functions fail.
+    functions: FunctionStore | None = None
+    #: KMS (SSE-KMS of job output, job volumes); None: jobs naming a KMS key fail.
+    keys: KeyManager | None = None
+    #: Where jobs keep their own working files (``DATA/jobs``); None: no volume cache.
+    work_dir: Path | None = None
     _sessions: dict[tuple[str, str], RoleSession] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -96,6 +105,9 @@ class Resources:
         with self._lock:
             self._sessions.clear()
 
-    def job_store(self, session: RoleSession) -> AuthorizedObjectStore:
-        """The object store as the job's session sees it: every call authorised first."""
-        return AuthorizedObjectStore(self.store, session)
+    def job_store(self, session: RoleSession, *, kms_key: str | None = None) -> AuthorizedObjectStore:
+        """The object store as the job's session sees it: every call authorised first.
+
+        ``kms_key`` (the job's ``OutputConfig.KmsKeyId``) encrypts every write with SSE-KMS.
+        """
+        return AuthorizedObjectStore(self.store, session, keys=self.keys, default_kms_key=kms_key)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,12 +25,15 @@ from opentruth.cloud.session import RoleAccessDeniedError, RoleSession
 from opentruth.db import repo_jobs, repo_objects, repo_tasks, repo_work
 from opentruth.db.models import JobStatus, LabelingJob, ObjectState, WorkState
 from opentruth.errors import OpenTruthError, ValidationError
+from opentruth.labeling import autolabel, custom, encryption
 from opentruth.labeling.consolidate import consolidate_batch
-from opentruth.labeling.joblog import JobLog
+from opentruth.labeling.joblog import JobLog, denial_fields
 from opentruth.labeling.jobs import Kick, output_layout
+from opentruth.labeling.jobtelemetry import record_consolidation
 from opentruth.labeling.manifest import LabelConfig, parse_label_config, read_manifest
 from opentruth.labeling.requirements import FATAL, derive_requirements, parse_s3_uri
 from opentruth.labeling.resources import Resources
+from opentruth.labeling.streaming import DEFAULT_IDLE_SECONDS, StreamingJobs
 from opentruth.labeling.tasks import Behaviour, behaviour_of
 
 logger = logging.getLogger("opentruth.runner")
@@ -63,12 +67,19 @@ class JobRunner:
         consolidation_window: float = 2.0,
         kick: Kick | None = None,
         lease_seconds: float = 300.0,
+        stream_idle_seconds: float = DEFAULT_IDLE_SECONDS,
     ) -> None:
         self.res = res
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.window = consolidation_window
         self.kick = kick or (lambda _key: None)
         self.lease_seconds = lease_seconds
+        self._locks: dict[int, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        #: Streaming jobs (SNS input through the job's SQS queue); see labeling/streaming.py.
+        self.streaming = StreamingJobs(self, idle_seconds=stream_idle_seconds)
+        #: Automated data labeling (the active-learning loop); see labeling/autolabel/.
+        self.autolabel = autolabel.AutoLabeling(res)
 
     # ------------------------------------------------------------------ work items
 
@@ -124,6 +135,8 @@ class JobRunner:
                 self.consolidate(job_id)
             elif kind == "stop":
                 self.stop(job_id)
+            elif kind == "prepare":
+                self.prepare(job_id)
             else:
                 raise ValueError(f"unknown work kind {kind!r}")
         except RoleAccessDeniedError as exc:
@@ -159,14 +172,7 @@ class JobRunner:
             return  # the trust policy itself refused: there is no session to log with
         fields: dict[str, Any] = {"status": "Failed", "failureReason": reason}
         if denial is not None:
-            fields.update(
-                accessDenied={
-                    "action": denial.action,
-                    "resource": denial.resource,
-                    "decision": str(denial.result.decision),
-                    "explanation": denial.result.explanation,
-                }
-            )
+            fields.update(accessDenied=denial_fields(denial))
         log.event("StateChange", **fields)
         log.metrics({"JobsFailed": 1})
 
@@ -180,7 +186,7 @@ class JobRunner:
             return
         behaviour = behaviour_of(job.request)
         session = self._session(job)  # the trust policy: sts:AssumeRole by SageMaker
-        store = self.res.job_store(session)
+        store = self.res.job_store(session, kms_key=encryption.output_kms_key(job))
         log = JobLog(self.res, session, job.name)
         log.event("StateChange", status="Initializing")
         self._preflight(job, session)
@@ -189,16 +195,25 @@ class JobRunner:
         if ui:
             loc = parse_s3_uri(ui, "HumanTaskConfig.UiConfig.UiTemplateS3Uri")
             store.head_object(loc.bucket, loc.key)  # authorised as s3:GetObject
-        count = self._ingest(job, behaviour, labels, session, store)
-        if count == 0:
+        streaming = self.streaming.active(job)
+        if streaming:
+            self.streaming.setup(job, session, log)  # queue, its policy, the subscription
+        has_manifest = not streaming or self.streaming.has_manifest(job)
+        count = self._ingest(job, behaviour, labels, session, store) if has_manifest else 0
+        if count == 0 and not streaming:
             raise ValidationError("the input manifest has no data objects; give at least one line")
+        encryption.cache_task_payloads(self.res, job, session)  # VolumeKmsKeyId: sealed on disk
+        self.autolabel.start(job, count, store, log)  # >= 1,250 objects; the first human sample
         with self.res.db.transaction() as s:
-            repo_jobs.set_ingest_complete(s, job_id)
+            if not streaming:  # a streaming job's input never ends
+                repo_jobs.set_ingest_complete(s, job_id)
             current = repo_jobs.get_job_by_id(s, job_id)
             if current.status != JobStatus.INITIALIZING:
                 return
             repo_jobs.transition_job(s, job_id, JobStatus.IN_PROGRESS, now=self.res.clock())
         log.event("StateChange", status="InProgress", dataObjects=count)
+        if behaviour.prepare:
+            custom.queue_prepare(self.res, self.kick, job_id)
 
     def _preflight(self, job: LabelingJob, session: RoleSession) -> None:
         """Fail early, better than Ground Truth: evaluate every fatal requirement now."""
@@ -213,12 +228,25 @@ class JobRunner:
         for r in reqs.requirements:
             if r.severity != FATAL or r.trust:
                 continue
-            session.authorize(r.action, r.resource, context=r.context, resource_account=r.resource_account)
+            if r.action.startswith("kms:"):  # the key policy and grants decide, as in KMS
+                encryption.authorize_key_use(self.res, session, r)
+                continue
+            # A function's own policy may grant the role what its identity policies do not.
+            policy = custom.function_policy(self.res, r.resource) if r.action.startswith("lambda:") else None
+            session.authorize(
+                r.action,
+                r.resource,
+                context=r.context,
+                resource_account=r.resource_account,
+                resource_policy=policy,
+            )
 
     def _labels(
         self, job: LabelingJob, behaviour: Behaviour, store: AuthorizedObjectStore
     ) -> LabelConfig | None:
         uri = job.request.get("LabelCategoryConfigS3Uri")
+        if not uri and behaviour.prepare:
+            return None  # custom workflows: label categories are optional
         if not uri:
             raise ValidationError(f"LabelCategoryConfigS3Uri is required for {behaviour.suffix} jobs")
         loc = parse_s3_uri(uri, "LabelCategoryConfigS3Uri")
@@ -248,7 +276,17 @@ class JobRunner:
             if not batch:
                 return
             with self.res.db.transaction() as s:
-                repo_objects.insert_data_objects(s, job.id, batch, task_inputs=inputs, now=self.res.clock())
+                repo_objects.insert_data_objects(
+                    s,
+                    job.id,
+                    batch,
+                    task_inputs=None if behaviour.prepare else inputs,
+                    # Automated labeling holds every object until its loop releases it.
+                    state=ObjectState.PREPARING
+                    if behaviour.prepare or autolabel.enabled(job.request)
+                    else ObjectState.PENDING,
+                    now=self.res.clock(),
+                )
             batch.clear()
             inputs.clear()
 
@@ -282,25 +320,53 @@ class JobRunner:
             tags = None
         session.authorize("s3:GetObject", arn, object_tags=tags, resource_account=self.res.account)
 
+    # ------------------------------------------------------------------ prepare
+
+    def prepare(self, job_id: int) -> None:
+        """Custom workflows: run the pre-annotation function on the objects still preparing."""
+        job = self._job(job_id)
+        if job.status != JobStatus.IN_PROGRESS:
+            return
+        session = self._session(job)
+        if custom.prepare_objects(self.res, job, session, JobLog(self.res, session, job.name)):
+            self.request_consolidation(job_id)  # some objects ended: the job may be complete
+
     # ------------------------------------------------------------------ consolidate
 
     def consolidate(self, job_id: int) -> None:
         """Consolidate the objects whose answers are in, write their output, and complete the
         job when every object has ended."""
+        # One consolidation of a job at a time in this process: huey's worker threads may run
+        # two windows' items at once, which would consolidate the same objects twice. (Across
+        # processes the steps stay correct: finishing an object is idempotent.)
+        with self._job_lock(job_id):
+            self._consolidate_locked(job_id)
+
+    def _job_lock(self, job_id: int) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(job_id, threading.Lock())
+
+    def _consolidate_locked(self, job_id: int) -> None:
         job = self._job(job_id)
         if JobStatus(job.status) not in (JobStatus.IN_PROGRESS, JobStatus.STOPPING):
             return
         session = self._session(job)
-        store = self.res.job_store(session)
+        store = self.res.job_store(session, kms_key=encryption.output_kms_key(job))
         log = JobLog(self.res, session, job.name)
         self._consolidate_all(job, session, store, log)
         if job.status == JobStatus.IN_PROGRESS:
+            self.autolabel.advance(job, store, log)  # the active-learning loop's next iteration
+        if job.status == JobStatus.IN_PROGRESS and self.streaming.active(job):
+            self.streaming.after_consolidation(job, store)  # no StoppingConditions, no end
+        elif job.status == JobStatus.IN_PROGRESS:
             self._maybe_complete(job, store, log)
 
     def _consolidate_all(
         self, job: LabelingJob, session: RoleSession, store: AuthorizedObjectStore, log: JobLog
     ) -> int:
         behaviour = behaviour_of(job.request)
+        if behaviour.prepare:
+            return custom.consolidate_custom(self.res, job, session, store, log)
         labels = self._labels(job, behaviour, store)
         done = 0
         while True:
@@ -326,15 +392,18 @@ class JobRunner:
             for uri, body, content_type in batch.files:
                 loc = parse_s3_uri(uri, "output")
                 store.put_object(loc.bucket, loc.key, body, content_type=content_type)
+            self.streaming.publish_outputs(job, session, batch.results)  # before: at least once
             with self.res.db.transaction() as s:
                 repo_objects.finish_objects(s, job.id, batch.results, now=self.res.clock())
             done += len(batch.results)
             log.event("Consolidation", objects=len(batch.results), summary=batch.summary)
-            log.metrics({"DatasetObjectsHumanAnnotated": float(len(batch.results))})
+            record_consolidation(self.res, job, log, [o.id for o in objects])
 
     def _maybe_complete(self, job: LabelingJob, store: AuthorizedObjectStore, log: JobLog) -> None:
         with self.res.db.read() as s:
             current = repo_jobs.get_job_by_id(s, job.id)
+            if current.status != JobStatus.IN_PROGRESS:
+                return  # another step already ended it
             states = repo_objects.count_objects_by_state(s, job.id)
             ingest_complete = current.ingest_complete
             human = current.human_labeled
@@ -366,7 +435,7 @@ class JobRunner:
         with self.res.db.transaction() as s:
             repo_jobs.transition_job(s, job.id, JobStatus.COMPLETED, now=self.res.clock())
         log.event("StateChange", status="Completed")
-        log.metrics({"JobsSucceeded": 1, "TotalDatasetObjectsLabeled": float(total)})
+        log.metrics({"JobsSucceeded": 1})
 
     def _write_output(self, job: LabelingJob, store: AuthorizedObjectStore) -> None:
         """Write ``output.manifest``: every line in input order, labeled or copied unchanged."""
@@ -379,8 +448,9 @@ class JobRunner:
         loc = parse_s3_uri(layout.output_manifest, "output manifest")
         store.put_object(loc.bucket, loc.key, body, content_type="application/jsonlines")
         with self.res.db.transaction() as s:
+            kept = repo_jobs.get_job_by_id(s, job.id).output or {}  # e.g. FinalActiveLearningModelArn
             repo_jobs.set_job_output(
-                s, job.id, {"OutputDatasetS3Uri": layout.output_manifest}, now=self.res.clock()
+                s, job.id, {**kept, "OutputDatasetS3Uri": layout.output_manifest}, now=self.res.clock()
             )
 
     # ------------------------------------------------------------------ stop
@@ -391,8 +461,9 @@ class JobRunner:
         if job.status != JobStatus.STOPPING:
             return
         session = self._session(job)
-        store = self.res.job_store(session)
+        store = self.res.job_store(session, kms_key=encryption.output_kms_key(job))
         log = JobLog(self.res, session, job.name)
+        self.streaming.on_stop(job, session, log)  # unsubscribes; the queue is kept
         with self.res.db.transaction() as s:
             repo_tasks.revoke_job_leases(s, job_id, now=self.res.clock())
             # Objects out with answers go to consolidation; the rest stay unlabeled.
@@ -431,17 +502,31 @@ class JobRunner:
         with self.res.db.transaction() as s:
             keys.extend(repo_work.requeue_expired_work(s, now=now))
             keys.extend(repo_work.due_work(s, now=now))
+        keys.extend(self.streaming.reconcile())
         unique = list(dict.fromkeys(keys))
         for key in unique:
             self.kick(key)
         return unique
 
+    def window_for(self, job_id: int) -> float:
+        """The job's consolidation window (streaming jobs: none, each output is awaited)."""
+        return self.streaming.window_for(job_id, self.window)
+
     def request_consolidation(self, job_id: int) -> None:
         """Queue (and kick) a consolidation of the job, batched per time window."""
         now = self.res.clock()
-        key = consolidate_key(job_id, now, self.window)
+        window = self.window_for(job_id)
+        key = consolidate_key(job_id, now, window)
         with self.res.db.transaction() as s:
-            _, new = repo_work.enqueue_work(s, "consolidate", key, job_id=job_id, now=now)
+            item, new = repo_work.enqueue_work(s, "consolidate", key, job_id=job_id, now=now)
+            if not new and item.state in (WorkState.DONE.value, WorkState.FAILED.value) and window > 0:
+                # This window's pass already ran: the answer joins the next window's batch, so it
+                # waits at most one window rather than until the reconciler notices it.
+                start = datetime.fromtimestamp((now.timestamp() // window + 1) * window, now.tzinfo)
+                key = consolidate_key(job_id, start, window)
+                _, new = repo_work.enqueue_work(
+                    s, "consolidate", key, job_id=job_id, not_before=start, now=now
+                )
         if new:
             self.kick(key)
 

@@ -24,6 +24,9 @@ class Behaviour:
     answer_kind: AnswerKind
     min_labels: int
     text: bool  # the data object is text (`source`) rather than an image (`source-ref`)
+    #: Custom workflows: objects are ingested ``preparing`` and a pre-annotation step (the
+    #: job's function, or PassThrough) gives each its task input (:mod:`opentruth.labeling.custom`).
+    prepare: bool = False
 
     @property
     def suffix(self) -> str:
@@ -64,16 +67,15 @@ def behaviour_of(request: dict[str, Any]) -> Behaviour:
     Raises :class:`ValidationError` for task types opentruth does not run yet, naming them.
     """
     tt = task_type_of(request)
-    found = _SUPPORTED.get(tt.suffix) if tt.is_builtin else None
+    if not tt.is_builtin:
+        # Custom workflows (the user's functions or PassThrough): any crowd-form answer, no
+        # label categories required, task inputs from the pre-annotation step.
+        return Behaviour(tt, AnswerKind.ANY, 0, False, prepare=True)
+    found = _SUPPORTED.get(tt.suffix)
     if found is None:
         supported = ", ".join(sorted(_SUPPORTED))
-        what = (
-            f"task type {tt.suffix}"
-            if tt.is_builtin
-            else "a custom workflow (your own or PassThrough functions)"
-        )
         raise ValidationError(
-            f"opentruth does not run {what} yet; built-in types it runs: {supported}. "
+            f"opentruth does not run task type {tt.suffix} yet; built-in types it runs: {supported}. "
             "Use Ground Truth's PRE-/ACS- function ARNs of one of them."
         )
     kind, min_labels, text = found

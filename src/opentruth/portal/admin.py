@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from opentruth.db import repo_iam, repo_jobs
-from opentruth.db.models import LabelingJob
+from opentruth.db.models import JobStatus, LabelingJob
 from opentruth.db.models_iam import IamUser
 from opentruth.errors import NotFoundError, OpenTruthError
 from opentruth.iam import Evaluator
@@ -48,6 +48,11 @@ from opentruth.portal.web import PortalConfig, checked_form, message_page, redir
 ADMIN_COOKIE = "ot_admin"
 AREA = "dashboard"
 LOGOUT = "/admin/logout"
+
+#: While a job on the page may still change, the page reloads itself this often (seconds), so
+#: that an administrator watches the counters and the progress bar move without pressing reload.
+REFRESH_SECONDS = 5
+_ACTIVE = frozenset({JobStatus.INITIALIZING.value, JobStatus.IN_PROGRESS.value, JobStatus.STOPPING.value})
 
 
 class AdminSessions:
@@ -272,6 +277,7 @@ def build_admin(
             csrf=request.cookies.get(CSRF_COOKIE, ""),
             logout_action=LOGOUT,
             jobs=summaries,
+            refresh=REFRESH_SECONDS if any(j["status"] in _ACTIVE for j in summaries) else 0,
         )
 
     @router.get("/admin/jobs/{name}")
@@ -306,6 +312,7 @@ def build_admin(
             user=user.name,
             csrf=csrf,
             logout_action=LOGOUT,
+            refresh=REFRESH_SECONDS if summary["status"] in _ACTIVE else 0,
             job=summary,
             chart=charts.completion_chart(times),
             classes=charts.bar_chart(classes),

@@ -40,7 +40,8 @@ def progress_bar(counts: dict[str, int], *, width: int = 320, height: int = 14) 
     label = ", ".join(f"{name} {counts.get(name, 0)}" for name, _ in PROGRESS_PARTS)
     return Markup(  # noqa: S704 - built from numbers and escaped text
         f'<svg class="progress" role="img" aria-label="{escape(label)}" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}">{"".join(parts)}</svg>'
+        # The list of jobs stretches the bar to its column; its parts stay proportional.
+        f'viewBox="0 0 {width} {height}" preserveAspectRatio="none">{"".join(parts)}</svg>'
     )
 
 

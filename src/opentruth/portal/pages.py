@@ -48,9 +48,13 @@ def page(
     scripts: Sequence[str] = (),
     body_class: str = "",
     body: Markup | None = None,
+    refresh: int = 0,
     **data: Any,
 ) -> HTMLResponse:
-    """A whole page: ``name``'s fragment inside the layout, with the security headers."""
+    """A whole page: ``name``'s fragment inside the layout, with the security headers.
+
+    ``refresh``: the browser reloads the page every that many seconds (0: never).
+    """
     inner = body if body is not None else render_fragment(name, csrf=csrf, **data)
     html = _template("layout").render(
         title=title,
@@ -61,6 +65,7 @@ def page(
         scripts=list(scripts),
         body_class=body_class,
         body=inner,
+        refresh=refresh,
     )
     response = HTMLResponse(html, status_code=status)
     harden(response, page_csp(csp_allow))

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from opentruth.api.app import register_service
 from opentruth.api.s3.routing import DEFAULT_DOMAINS
 from opentruth.api.s3.service import S3Api
+from opentruth.cloud.keys import KeyManager
 from opentruth.cloud.objectstore import ObjectStore
 from opentruth.iam.evaluate import Evaluator
 
@@ -63,9 +64,11 @@ def mount_s3(
     *,
     evaluator: Evaluator | None = None,
     domains: Sequence[str] = DEFAULT_DOMAINS,
+    keys: KeyManager | None = None,
 ) -> S3Api:
-    """Serve S3 over ``store`` on ``app`` (built by :func:`opentruth.api.app.create_app`)."""
-    api = S3Api(store, evaluator=evaluator, domains=domains)
+    """Serve S3 over ``store`` on ``app`` (built by :func:`opentruth.api.app.create_app`);
+    ``keys`` enables SSE-KMS."""
+    api = S3Api(store, evaluator=evaluator, domains=domains, keys=keys)
     register_service(app, "s3", api)
     endpoint: Any = app.state.aws
     app.router.default = AnonymousS3(endpoint, api)

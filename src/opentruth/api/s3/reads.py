@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 
+from opentruth.api import s3_sse
 from opentruth.api.s3 import xmlio
 from opentruth.api.s3.errors import S3RequestError
 from opentruth.api.s3.request import META_PREFIX, S3Request
+from opentruth.cloud import sse
+from opentruth.cloud.embedded_store import EmbeddedObjectStore
 from opentruth.cloud.objectstore import ByteRange, ObjectInfo, ObjectStream
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -141,15 +144,23 @@ class _Read:
     span: tuple[int, int] | None
     body: bytes | None = None
     stream: ObjectStream | None = None
+    #: ``x-amz-server-side-encryption`` headers of an SSE-KMS object.
+    sse: dict[str, str] = field(default_factory=dict)
 
 
 def _read(r: S3Request, *, with_body: bool) -> _Read:
     tags = r.authorizer.check_read(r.principal, "s3:GetObject", r.bucket, r.key)
     info = r.store.head_object(r.bucket, r.key)
+    encrypted, sse_headers = sse.is_encrypted(info), sse.sse_headers(info)
+    info = sse.public_info(info)  # plaintext size, reserved metadata hidden
     check_conditions(r.headers, info)
     span = parse_range(r.headers.get("range"), info.size)
     if not with_body:
-        return _Read(info, tags, span)
+        return _Read(info, tags, span, sse=sse_headers)
+    if encrypted:  # decrypted through the caller: kms:Decrypt, or AccessDenied
+        data = s3_sse.read_decrypted(r, r.keys, ByteRange(span[0], span[1]) if span else None)
+        got = data.content_range[:2] if data.content_range else None
+        return _Read(data.info, tags, got, body=data.body, sse=sse_headers)
     if span is not None:
         data = r.store.get_object(r.bucket, r.key, ByteRange(span[0], span[1]))
         assert data.content_range is not None
@@ -170,11 +181,18 @@ def _chunks(stream: ObjectStream) -> Iterator[bytes]:
 async def get_object(r: S3Request, *, head: bool = False) -> Response:
     """GetObject (``head=True``: HeadObject, the same decision and headers, no body)."""
     try:
-        got = await run_in_threadpool(_read, r, with_body=not head)
+        if isinstance(r.store, EmbeddedObjectStore):
+            # Local files, read in microseconds (bodies over STREAM_ABOVE are streamed later, in
+            # a thread): handing this to a worker thread would cost more than the read, and the
+            # thread would compete with the event loop for the GIL. Network stores use threads.
+            got = _read(r, with_body=not head)
+        else:
+            got = await run_in_threadpool(_read, r, with_body=not head)
     except NotModified:
         info = await run_in_threadpool(r.store.head_object, r.bucket, r.key)
         return Response(status_code=304, headers={"ETag": xmlio.quoted(info.etag)})
     headers = object_headers(got.info, got.tags, r.query)
+    headers.update(got.sse)
     status = 200
     length = got.info.size
     if got.span is not None:

@@ -12,6 +12,7 @@ from opentruth.api.s3.access import Authorizer, Principal
 from opentruth.api.s3.body import DecoderFactory, Payload, read_payload
 from opentruth.api.s3.errors import S3RequestError
 from opentruth.api.s3.routing import Target
+from opentruth.cloud.keys import KeyManager
 from opentruth.cloud.objectstore import InvalidTag, ObjectStore
 
 META_PREFIX = "x-amz-meta-"
@@ -33,6 +34,8 @@ class S3Request:
     decoder_for: DecoderFactory | None
     #: Set once the body was received; an error answered before that closes the connection.
     body_read: bool = False
+    #: KMS, for SSE-KMS objects (:mod:`opentruth.api.s3_sse`); None: SSE-KMS is refused.
+    keys: KeyManager | None = None
 
     @property
     def bucket(self) -> str:

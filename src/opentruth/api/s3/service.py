@@ -23,6 +23,7 @@ from opentruth.api.s3.errors import S3RequestError, error_response
 from opentruth.api.s3.request import S3Request, header_multi
 from opentruth.api.s3.routing import DEFAULT_DOMAINS, operation_of, resolve_target
 from opentruth.api.sigv4 import decode_query
+from opentruth.cloud.keys import KeyManager
 from opentruth.cloud.objectstore import ObjectStore
 from opentruth.iam.evaluate import Evaluator
 
@@ -76,8 +77,10 @@ class S3Api:
         *,
         evaluator: Evaluator | None = None,
         domains: Sequence[str] = DEFAULT_DOMAINS,
+        keys: KeyManager | None = None,
     ) -> None:
         self.store = store
+        self.keys = keys  # SSE-KMS (x-amz-server-side-encryption: aws:kms)
         self.authorizer = Authorizer(store, evaluator)
         self.domains = tuple(domains)
 
@@ -88,7 +91,7 @@ class S3Api:
             caller=call.caller,
             signed=call.signed,
             source_ip=client.host if client else None,
-            secure=call.request.url.scheme == "https",
+            secure=call.request.scope.get("scheme") == "https",  # what request.url parses, cheaper
             s3_keys=s3_request_keys(call.signed, call.request.headers.get("x-amz-content-sha256")),
         )
         return await self.serve(call.request, principal, call.request_id, call.chunk_decoder)
@@ -100,7 +103,7 @@ class S3Api:
             caller=None,
             signed=None,
             source_ip=client.host if client else None,
-            secure=request.url.scheme == "https",
+            secure=request.scope.get("scheme") == "https",
         )
         return await self.serve(request, principal, request_id or _new_request_id(), None)
 
@@ -129,6 +132,7 @@ class S3Api:
                 authorizer=self.authorizer,
                 request_id=request_id,
                 decoder_for=decoder_for,
+                keys=self.keys,
             )
             response = await OPERATIONS[operation](s3r)
         except Exception as exc:

@@ -17,11 +17,13 @@ from urllib.parse import unquote
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from opentruth.api import s3_sse
 from opentruth.api.s3 import xmlio
 from opentruth.api.s3.access import object_arn, request_tag_keys, tag_keys
 from opentruth.api.s3.errors import XML_TYPE, S3RequestError, malformed_xml, wire_error
 from opentruth.api.s3.request import S3Request
 from opentruth.cloud.objectstore import ObjectInfo, PutResult
+from opentruth.cloud.sse import check_user_metadata
 from opentruth.iam.patterns import ContextValue
 
 #: Request headers that S3 exposes to policies as ``s3:<header>`` condition keys.
@@ -62,21 +64,35 @@ def check_write(
 async def put_object(r: S3Request) -> Response:
     """PutObject: Content-Type, Content-MD5, ``x-amz-meta-*``, ``x-amz-tagging``."""
     tags = r.tagging_header()
+    kms_key = s3_sse.requested_key(r.headers)  # x-amz-server-side-encryption: aws:kms
     await run_in_threadpool(check_write, r, r.bucket, r.key, tags, header_keys(r.headers))
     payload = await r.payload()
+    sse_headers: dict[str, str] = {}
     try:
-        result: PutResult = await run_in_threadpool(
-            r.store.put_object,
-            r.bucket,
-            r.key,
-            payload.file,
-            content_type=r.content_type(),
-            metadata=r.metadata(),
-            tags=tags,
-        )
+        if kms_key is not None:
+            result, sse_headers = await run_in_threadpool(
+                s3_sse.put_encrypted,
+                r,
+                r.keys,
+                kms_key,
+                payload.file,
+                content_type=r.content_type(),
+                metadata=r.metadata(),
+                tags=tags,
+            )
+        else:
+            result = await run_in_threadpool(
+                r.store.put_object,
+                r.bucket,
+                r.key,
+                payload.file,
+                content_type=r.content_type(),
+                metadata=check_user_metadata(r.metadata()),
+                tags=tags,
+            )
     finally:
         payload.close()
-    return Response(status_code=200, headers={"ETag": xmlio.quoted(result.etag)})
+    return Response(status_code=200, headers={"ETag": xmlio.quoted(result.etag), **sse_headers})
 
 
 async def delete_object(r: S3Request) -> Response:

@@ -15,6 +15,7 @@
   const declineBtn = document.getElementById("decline");
   const releaseBtn = document.getElementById("release");
   const nextBtn = document.getElementById("next-after-expiry");
+  const timeLimit = Number(root.dataset.timeLimit) || Infinity;
 
   let task = null; // {taskId, expiresAt (ms, client clock)}
   let ticker = null;
@@ -64,7 +65,9 @@
 
   function tick() {
     if (!task) return;
-    const left = Math.max(0, Math.round((task.expiresAt - Date.now()) / 1000));
+    // The clock skew comes from a Date header with whole seconds, so the estimate can run up to a
+    // second long: never show more than the task's time limit ("5:01" for a 5-minute task).
+    const left = Math.min(timeLimit, Math.max(0, Math.round((task.expiresAt - Date.now()) / 1000)));
     const m = Math.floor(left / 60);
     const s = String(left % 60).padStart(2, "0");
     timerEl.textContent = m + ":" + s;

@@ -1,0 +1,415 @@
+"""The labeling loop over HTTP against ``opentruth serve`` on the embedded default.
+
+Starts ``opentruth serve --data TMP --port P`` (SQLite, embedded store, huey in-process, as
+``opentruth serve`` runs by default), sets it up through the same data folder, and prints:
+
+* ingest: the time from CreateLabelingJob to ``InProgress`` for a 100,000-line manifest, and
+  the server process's peak RSS (``VmHWM`` from ``/proc/PID/status``);
+* the labeling loop (``tasks/next`` + ``submit``) on a 2,000-object job, for 1 annotator and
+  for 8 concurrent ones (one thread and one keep-alive connection each): loops/s and the
+  p50/p95/p99 latency of one loop, and the number of objects handed to two workers when one
+  worker per object is asked for (must be 0).
+
+Targets on a 2-core machine: >= 200 loops/s for 8 annotators with p99 <= 50 ms; the 100k
+ingest in <= 10 s at <= 300 MB peak RSS. The figures are printed, never asserted.
+
+Usage: python bench/labeling_loop.py [--ingest-lines 100000] [--objects 2000] [--annotators 8]
+       [--seconds 30] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from opentruth.db import repo_iam_roles, repo_workforce
+from opentruth.db.models import Assignment, DataObject, LabelingJob
+from opentruth.runtime import Runtime, Settings
+
+ACCOUNT = "000000000000"
+REGION = "us-east-1"
+GT = "432418664414"  # Ground Truth's Lambda account in us-east-1
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/BenchExecution"
+PASSWORD = "bench password 1"
+LABELS = ("positive", "negative", "neutral")
+
+
+# ------------------------------------------------------------------------------- setup
+
+
+def _policy() -> dict[str, Any]:
+    buckets = ("input-data", "output-data")
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                "Resource": [f"arn:aws:s3:::{b}" for b in buckets],
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+                "Resource": [f"arn:aws:s3:::{b}/*" for b in buckets],
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["cloudwatch:PutMetricData", "logs:*"],
+                "Resource": "*",
+            },
+        ],
+    }
+
+
+def setup(rt: Runtime, annotators: int) -> list[str]:
+    """Role, buckets, labels, template, workers and their team; return the usernames."""
+    names = [f"annotator{i}" for i in range(annotators)]
+    hasher = repo_workforce.fast_hasher()
+    with rt.db.transaction() as s:
+        repo_iam_roles.create_role_from_detail(
+            s,
+            {
+                "RoleName": "BenchExecution",
+                "Arn": ROLE_ARN,
+                "Path": "/",
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "sagemaker.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    },
+                },
+                "RolePolicyList": [{"PolicyName": "bench", "PolicyDocument": _policy()}],
+                "AttachedManagedPolicies": [],
+            },
+        )
+        for name in names:
+            repo_workforce.create_worker(s, name, PASSWORD, hasher=hasher)
+        repo_workforce.add_workers_to_group(s, "bench", names)
+        repo_workforce.create_workteam(s, "bench", ["bench"], description="bench team")
+    store = rt.res.store
+    for bucket in ("input-data", "output-data"):
+        store.create_bucket(bucket)
+    labels = {"document-version": "2018-11-28", "labels": [{"label": x} for x in LABELS]}
+    store.put_object("input-data", "labels.json", json.dumps(labels).encode())
+    store.put_object(
+        "input-data",
+        "template.liquid",
+        b"<crowd-form><crowd-classifier name='sentiment'></crowd-classifier></crowd-form>",
+    )
+    return names
+
+
+def put_manifest(rt: Runtime, key: str, lines: int) -> None:
+    body = "".join(
+        json.dumps({"source": f"review {i}: the product was fine, delivery took {i % 9} days"}) + "\n"
+        for i in range(lines)
+    )
+    rt.res.store.put_object("input-data", key, body.encode())
+
+
+def create_job(rt: Runtime, name: str, manifest_key: str) -> None:
+    rt.jobs.create(
+        {
+            "LabelingJobName": name,
+            "LabelAttributeName": "sentiment",
+            "InputConfig": {
+                "DataSource": {"S3DataSource": {"ManifestS3Uri": f"s3://input-data/{manifest_key}"}}
+            },
+            "OutputConfig": {"S3OutputPath": "s3://output-data/jobs/"},
+            "RoleArn": ROLE_ARN,
+            "LabelCategoryConfigS3Uri": "s3://input-data/labels.json",
+            "HumanTaskConfig": {
+                "WorkteamArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/bench",
+                "UiConfig": {"UiTemplateS3Uri": "s3://input-data/template.liquid"},
+                "PreHumanTaskLambdaArn": f"arn:aws:lambda:{REGION}:{GT}:function:PRE-TextMultiClass",
+                "TaskTitle": "Sentiment",
+                "TaskDescription": "Pick the sentiment of the review",
+                "NumberOfHumanWorkersPerDataObject": 1,
+                "TaskTimeLimitInSeconds": 300,
+                "AnnotationConsolidationConfig": {
+                    "AnnotationConsolidationLambdaArn": (
+                        f"arn:aws:lambda:{REGION}:{GT}:function:ACS-TextMultiClass"
+                    )
+                },
+            },
+        }
+    )
+
+
+def wait_status(rt: Runtime, name: str, want: str, timeout: float, every: float = 0.02) -> float:
+    """Poll DescribeLabelingJob until ``want``; return the seconds it took."""
+    start = time.perf_counter()
+    while True:
+        described = rt.jobs.describe(name)
+        status = described["LabelingJobStatus"]
+        if status == want:
+            return time.perf_counter() - start
+        if status == "Failed":
+            raise SystemExit(f"job {name} failed: {described.get('FailureReason')}")
+        if time.perf_counter() - start > timeout:
+            raise SystemExit(f"job {name} still {status} after {timeout:.0f} s")
+        time.sleep(every)
+
+
+# ------------------------------------------------------------------------------- server
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _command() -> list[str]:
+    script = Path(sys.executable).with_name("opentruth")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from opentruth.cli import main; main()"]
+
+
+class ServeProcess:
+    """``opentruth serve`` on the embedded default, in a subprocess."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = (data.parent / "serve.log").open("ab")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OPENTRUTH_")}
+        self.proc = subprocess.Popen(
+            [*_command(), "serve", "--data", str(data), "--port", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        deadline = time.monotonic() + 90
+        while True:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"opentruth serve exited with {self.proc.returncode}; see {self.log.name}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("opentruth serve did not answer /health within 90 s")
+            time.sleep(0.1)
+
+    def rss_mb(self, field: str) -> float:
+        """``VmRSS`` (now) or ``VmHWM`` (peak) of the server process, in MB."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def log_tail(self, chars: int = 4000) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(errors="replace")[-chars:]
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used (``/proc/PID/stat``)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+# ------------------------------------------------------------------------------- the loop
+
+
+class Annotator(threading.Thread):
+    """next + submit until the job has nothing left for it, or the deadline, or ``max_loops``."""
+
+    def __init__(self, url: str, name: str, job: str, seconds: float, max_loops: int) -> None:
+        super().__init__(daemon=True)
+        self.client = httpx.Client(base_url=url, timeout=30)
+        r = self.client.post("/worker/api/login", json={"username": name, "password": PASSWORD})
+        r.raise_for_status()
+        self.auth = {"Authorization": f"Bearer {r.json()['token']}"}
+        self.job = job
+        self.seconds = seconds
+        self.max_loops = max_loops
+        self.latencies: list[float] = []
+        self.empty = 0
+        self.errors: list[str] = []
+        self.start_gate = threading.Event()
+
+    def run(self) -> None:
+        self.start_gate.wait()
+        deadline = time.perf_counter() + self.seconds
+        try:
+            while len(self.latencies) < self.max_loops and time.perf_counter() < deadline:
+                t0 = time.perf_counter()
+                r = self.client.post(f"/worker/api/jobs/{self.job}/tasks/next", headers=self.auth)
+                if r.status_code == 204:
+                    self.empty += 1
+                    if self.empty > 50:
+                        return
+                    continue
+                r.raise_for_status()
+                task = r.json()
+                label = LABELS[task["datasetObjectId"] % len(LABELS)]
+                s = self.client.post(
+                    f"/worker/api/tasks/{task['taskId']}/submit",
+                    headers=self.auth,
+                    json={"answerContent": {"sentiment": {"label": label}}},
+                )
+                s.raise_for_status()
+                self.latencies.append(time.perf_counter() - t0)
+        except httpx.HTTPError as exc:
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            self.client.close()
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(q / 100 * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def run_loop(
+    url: str, names: list[str], job: str, seconds: float, max_loops: int, cpu: Callable[[], float]
+) -> tuple[int, float, list[float], list[str], float]:
+    """Run the annotators together; return (loops, wall seconds, sorted latencies, errors,
+    server CPU seconds). They log in first (Argon2 is slow on purpose); the clocks start when
+    all are ready."""
+    per = max(1, max_loops // len(names))
+    threads = [Annotator(url, n, job, seconds, per) for n in names]
+    for t in threads:
+        t.start()
+    cpu0, t0 = cpu(), time.perf_counter()
+    for t in threads:
+        t.start_gate.set()
+    for t in threads:
+        t.join()
+    wall, used = time.perf_counter() - t0, cpu() - cpu0
+    latencies = sorted(x for t in threads for x in t.latencies)
+    return len(latencies), wall, latencies, [e for t in threads for e in t.errors], used
+
+
+def handed_twice(rt: Runtime, job: str) -> int:
+    """Objects of the job that more than one worker was given (any assignment state)."""
+    with rt.db.read() as s:
+        per_object = (
+            select(Assignment.object_id)
+            .join(DataObject, DataObject.id == Assignment.object_id)
+            .join(LabelingJob, LabelingJob.id == DataObject.job_id)
+            .where(LabelingJob.name == job)
+            .group_by(Assignment.object_id)
+            .having(func.count(func.distinct(Assignment.worker_id)) > 1)
+            .subquery()
+        )
+        return int(s.scalar(select(func.count()).select_from(per_object)) or 0)
+
+
+def report_loop(
+    label: str, loops: int, wall: float, lat: list[float], errors: list[str], twice: int, cpu: float
+) -> None:
+    ms = [x * 1000 for x in lat]
+    rate = loops / wall if wall else 0.0
+    print(
+        f"{label:<14} {loops:>6} loops in {wall:6.2f} s = {rate:7.1f} loops/s   "
+        f"p50 {_percentile(ms, 50):6.1f} ms  p95 {_percentile(ms, 95):6.1f} ms  "
+        f"p99 {_percentile(ms, 99):6.1f} ms  max {max(ms, default=float('nan')):6.1f} ms   "
+        f"handed to two workers: {twice}" + (f"   errors: {len(errors)} ({errors[0]})" if errors else "")
+    )
+    if lat:
+        # CPU per loop does not depend on what else the machine runs; loops/s does.
+        print(
+            f"{'':<14} mean {statistics.fmean(ms):.1f} ms; server CPU {cpu / loops * 1000:.2f} ms "
+            f"per loop ({cpu / wall:.2f} cores busy), background work included"
+        )
+
+
+# ------------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--ingest-lines", type=int, default=100_000)
+    parser.add_argument("--objects", type=int, default=2000)
+    parser.add_argument("--annotators", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30.0, help="time bound of each loop run")
+    parser.add_argument("--keep", type=Path, help="keep the data in this folder (default: a temp dir)")
+    args = parser.parse_args()
+
+    root = args.keep or Path(tempfile.mkdtemp(prefix="opentruth-bench-"))
+    data = root / "data"
+    if data.exists():
+        shutil.rmtree(data)
+    rt = Runtime.open(Settings.resolve(data))
+    names = setup(rt, max(args.annotators, 1))
+    put_manifest(rt, "ingest.jsonl", args.ingest_lines)
+    put_manifest(rt, "loop1.jsonl", args.objects)
+    put_manifest(rt, "loop8.jsonl", args.objects)
+    server = ServeProcess(data)
+    try:
+        run(args, rt, server, names)
+    except SystemExit:
+        print(f"--- the end of {server.log.name}:\n{server.log_tail()}", file=sys.stderr)
+        raise
+    finally:
+        server.stop()
+        rt.close()
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, rt: Runtime, server: ServeProcess, names: list[str]) -> None:
+    """The measurements, against a started server."""
+    print(f"opentruth serve pid {server.proc.pid} on {server.url}, data in {server.data}")
+    print(f"server RSS after start: {server.rss_mb('VmRSS'):.0f} MB")
+
+    create_job(rt, "ingest-100k", "ingest.jsonl")
+    took = wait_status(rt, "ingest-100k", "InProgress", timeout=600)
+    print(
+        f"ingest        {args.ingest_lines} lines to InProgress in {took:6.2f} s   "
+        f"server peak RSS {server.rss_mb('VmHWM'):.0f} MB (now {server.rss_mb('VmRSS'):.0f} MB)"
+    )
+
+    for job in ("loop-1", "loop-8"):
+        create_job(rt, job, f"{job.replace('-', '')}.jsonl")
+    for job in ("loop-1", "loop-8"):
+        wait_status(rt, job, "InProgress", timeout=120)
+
+    runs = [("1 annotator", names[:1], "loop-1"), (f"{len(names)} annotators", names, "loop-8")]
+    for label, team, job in runs:
+        loops, wall, lat, errors, cpu = run_loop(
+            server.url, team, job, args.seconds, args.objects, server.cpu_seconds
+        )
+        report_loop(label, loops, wall, lat, errors, handed_twice(rt, job), cpu)
+    print(f"server peak RSS over the whole run: {server.rss_mb('VmHWM'):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
