@@ -18,6 +18,7 @@ from opentruth.cloud.db_telemetry import DatabaseLogStore, DatabaseMetricStore
 from opentruth.cloud.embedded_store import EmbeddedObjectStore
 from opentruth.cloud.functions import EmbeddedFunctions
 from opentruth.cloud.keys import EmbeddedKeyManager
+from opentruth.cloud.notifications import NotifyingObjectStore
 from opentruth.cloud.objectstore import ObjectStore
 from opentruth.db import repo_jobs
 from opentruth.db.engine import Database, default_url
@@ -141,7 +142,8 @@ class Runtime:
             repo_jobs.ensure_account(s, settings.account, settings.region)
         res = Resources(
             db=db,
-            store=open_store(settings),
+            # Writes publish S3 events (to the SNS topics, attached below) as S3 does.
+            store=NotifyingObjectStore(open_store(settings)),
             logs=DatabaseLogStore(db, settings.account),
             metrics=DatabaseMetricStore(db, settings.account),
             roles=DatabaseRoles(db, settings.account),
@@ -163,6 +165,8 @@ class Runtime:
             ),
         )
         runner = JobRunner(res, consolidation_window=settings.consolidation_window, kick=kick)
+        if isinstance(res.store, NotifyingObjectStore):
+            res.store.notifier = runner.streaming.topics
         workers = WorkerService(res, runner, token_secret(settings.data_dir))
         return cls(settings, db, res, JobService(res, kick=kick), runner, workers)
 

@@ -107,6 +107,20 @@ def test_tag_grant_never_grants_writes(raw: ObjectStore) -> None:
     assert raw.get_object(PLAIN, "tagged.jpg").body == b"t"  # the denied write never reached the store
 
 
+def test_batch_passes_through_and_every_write_is_still_authorised(raw: ObjectStore) -> None:
+    store = authorized(raw, role())
+    with store.batch():
+        store.put_object(NAMED, "out/worker-response/1.json", b"{}")
+        with pytest.raises(RoleAccessDeniedError):
+            store.put_object(PLAIN, "out/worker-response/2.json", b"{}")  # no grant on a plain bucket
+        # The underlying embedded store stages the allowed write until the batch ends.
+        with pytest.raises(NoSuchKey):
+            raw.head_object(NAMED, "out/worker-response/1.json")
+    assert raw.get_object(NAMED, "out/worker-response/1.json").body == b"{}"
+    with pytest.raises(NoSuchKey):
+        raw.head_object(PLAIN, "out/worker-response/2.json")
+
+
 def test_managed_policy_reads_and_writes_sagemaker_buckets(raw: ObjectStore) -> None:
     store = authorized(raw, role())
     store.put_object(NAMED, "out/output.manifest", b"{}\n")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+import threading
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opentruth.cloud import embedded_store
 from opentruth.cloud.embedded_store import RESERVED, EmbeddedObjectStore, key_segments
 from opentruth.cloud.objectstore import (
     CompletedPart,
@@ -18,6 +22,7 @@ from opentruth.cloud.objectstore import (
     KeyConflict,
     NoSuchKey,
     NoSuchUpload,
+    iter_all_objects,
     iter_lines,
 )
 from opentruth.errors import ConflictError, ValidationError
@@ -295,3 +300,149 @@ def test_delete_bucket_drops_its_uploads(store: EmbeddedObjectStore, tmp_path: P
     store.delete_bucket(B)
     assert list((tmp_path / "objects-tmp").iterdir()) == []
     assert store.list_buckets() == []
+
+
+# ------------------------------------------------------------------------------ batches
+
+
+class _FailingBody(io.RawIOBase):
+    """A body whose read fails half way, like a client that disconnects mid-upload."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        self.calls += 1
+        if self.calls > 1:
+            raise OSError("simulated failure while reading the body")
+        b[:5] = b"part-"
+        return 5
+
+
+def test_batch_writes_are_all_visible_and_whole_after_the_batch(
+    store: EmbeddedObjectStore, tmp_path: Path
+) -> None:
+    keys = [f"job/worker-response/{i}/resp.json" for i in range(20)] + ["job/flat-a", "job/flat-b"]
+    with store.batch():
+        results = {k: store.put_object(B, k, f"body of {k}".encode(), content_type="application/json")
+                   for k in keys}  # fmt: skip
+        # Staged, not yet visible: the batch commits when it ends.
+        with pytest.raises(NoSuchKey):
+            store.head_object(B, keys[0])
+    for k in keys:
+        got = store.get_object(B, k)
+        assert got.body == f"body of {k}".encode()
+        assert got.info.etag == results[k].etag
+        assert got.info.content_type == "application/json"
+    assert sorted(o.key for o in iter_all_objects(store, B)) == sorted(keys)
+    assert not [f for f in files_under(tmp_path) if RESERVED + "tmp-" in f]  # no temporary file left
+
+
+def test_a_failure_inside_a_batch_keeps_earlier_writes_and_leaves_no_partial_object(
+    store: EmbeddedObjectStore, tmp_path: Path
+) -> None:
+    store.put_object(B, "out/existing", b"old contents")
+
+    def consolidate() -> None:
+        with store.batch():
+            store.put_object(B, "out/first", b"first")
+            store.put_object(B, "out/second", b"second")
+            store.put_object(B, "out/existing", _FailingBody())  # type: ignore[arg-type]
+
+    with pytest.raises(OSError, match="simulated failure"):
+        consolidate()
+    assert store.get_object(B, "out/first").body == b"first"
+    assert store.get_object(B, "out/second").body == b"second"
+    assert store.get_object(B, "out/existing").body == b"old contents"  # the failed overwrite: no trace
+    assert sorted(o.key for o in iter_all_objects(store, B)) == ["out/existing", "out/first", "out/second"]
+    assert not [f for f in files_under(tmp_path) if RESERVED + "tmp-" in f]
+
+
+def test_an_exception_in_the_callers_code_still_commits_the_staged_writes(store: EmbeddedObjectStore) -> None:
+
+    def caller() -> None:
+        with store.batch():
+            store.put_object(B, "written", b"w")
+            raise RuntimeError("the caller failed after one write")
+
+    with pytest.raises(RuntimeError, match="caller"):
+        caller()
+    assert store.get_object(B, "written").body == b"w"
+
+
+def test_batch_commit_syncs_content_before_names_and_data_before_metadata(
+    store: EmbeddedObjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = embedded_store._fsync_path, os.replace
+
+    def fsync(path: str | Path) -> None:
+        events.append(("fsync", str(path)))
+        real_fsync(path)
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        events.append(("rename", str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(embedded_store, "_fsync_path", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    with store.batch():
+        for i in range(3):
+            store.put_object(B, f"same-folder/{i}", b"x")
+        assert events == []  # nothing synced or renamed while the batch is open
+    kinds = [(op, "objects-meta" in path, RESERVED + "tmp-" in path) for op, path in events]
+    # 1. every temporary file (3 data + 3 metadata) is synced before any rename
+    assert kinds[:6] == [("fsync", meta, True) for meta in (False, True) * 3]
+    # 2. data names, then their one folder synced once
+    assert kinds[6:10] == [("rename", False, False)] * 3 + [("fsync", False, False)]
+    # 3. metadata names (the commit point), then their one folder synced once
+    assert kinds[10:] == [("rename", True, False)] * 3 + [("fsync", True, False)]
+    assert events[9][1].endswith(os.path.join("objects", B, "same-folder"))
+
+
+def test_the_same_key_twice_in_a_batch_keeps_the_last_write(
+    store: EmbeddedObjectStore, tmp_path: Path
+) -> None:
+    with store.batch():
+        store.put_object(B, "k", b"first")
+        store.put_object(B, "k", b"second")
+    assert store.get_object(B, "k").body == b"second"
+    assert not [f for f in files_under(tmp_path) if RESERVED + "tmp-" in f]
+
+
+def test_a_delete_in_a_batch_follows_the_write_before_it(store: EmbeddedObjectStore) -> None:
+    with store.batch():
+        store.put_object(B, "k", b"written then deleted")
+        store.delete_object(B, "k")
+        store.put_object(B, "tagged", b"t")
+        store.put_object_tagging(B, "tagged", {"SageMaker": "true"})
+        store.put_object(B, "src", b"copied")
+        store.copy_object(B, "src", B, "dst")
+    with pytest.raises(NoSuchKey):
+        store.head_object(B, "k")
+    assert store.get_object_tagging(B, "tagged") == {"SageMaker": "true"}
+    assert store.get_object(B, "dst").body == b"copied"
+
+
+def test_nested_batches_commit_with_the_outermost(store: EmbeddedObjectStore) -> None:
+    with store.batch():
+        with store.batch():
+            store.put_object(B, "inner", b"i")
+        with pytest.raises(NoSuchKey):
+            store.head_object(B, "inner")
+    assert store.get_object(B, "inner").body == b"i"
+
+
+def test_a_batch_does_not_hold_back_other_threads(store: EmbeddedObjectStore) -> None:
+    with store.batch():
+        store.put_object(B, "mine", b"m")
+        other = threading.Thread(target=store.put_object, args=(B, "theirs", b"t"))
+        other.start()
+        other.join()
+        assert store.get_object(B, "theirs").body == b"t"  # written and visible at once
+        with pytest.raises(NoSuchKey):
+            store.head_object(B, "mine")
+    assert store.get_object(B, "mine").body == b"m"

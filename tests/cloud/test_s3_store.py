@@ -75,6 +75,14 @@ def test_objects_written_by_the_adapter_are_plain_s3_objects(clean: str) -> None
     assert tags == [{"Key": "SageMaker", "Value": "true"}]
 
 
+def test_batch_groups_nothing_on_s3(clean: str) -> None:
+    store = adapter(clean)
+    store.create_bucket("batch-bucket")
+    with store.batch():
+        store.put_object("batch-bucket", "k", b"v")
+        assert store.get_object("batch-bucket", "k").body == b"v"  # every PUT is durable at once
+
+
 def test_an_injected_client_is_used(clean: str) -> None:
     client = boto3.client(
         "s3", endpoint_url=clean, region_name="us-east-1",

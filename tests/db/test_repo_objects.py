@@ -7,8 +7,16 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
+from opentruth.db import repo_objects
 from opentruth.db.engine import Database
-from opentruth.db.models import DataObject, LabelingJob, ObjectState, Worker
+from opentruth.db.models import (
+    Assignment,
+    AssignmentState,
+    DataObject,
+    LabelingJob,
+    ObjectState,
+    Worker,
+)
 from opentruth.db.repo_jobs import get_job_by_id, label_counters
 from opentruth.db.repo_objects import (
     ObjectResult,
@@ -161,3 +169,53 @@ def test_finish_objects_is_idempotent_and_keeps_counters_exact(
         (3, '{"source":"text 3"}'),
     ]
     assert _object(db, job, 2).failure_reason == "the pre-annotation function failed"
+
+
+def test_finish_objects_in_bulk_skips_terminal_repeated_and_unknown_objects(
+    db: Database, make_job: MakeJob, make_workers: MakeWorkers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repo_objects, "_FINISH_CHUNK", 2)  # several IN (...) chunks for six objects
+    job = make_job()
+    (worker,) = make_workers(1)
+    _ingest(db, job, 6)
+    with db.transaction() as session:
+        lease = lease_next_task(session, job.id, worker.id)
+        assert lease is not None  # object 0 is out with a worker, not yet answered
+        failed = [ObjectResult(2, ObjectState.FAILED, failure_reason="bad")]
+        assert finish_objects(session, job.id, failed) == 1
+    results = [
+        ObjectResult(0, ObjectState.CONSOLIDATED, output_line='{"out":0}'),
+        ObjectResult(1, ObjectState.CONSOLIDATED, output_line='{"out":1}'),
+        ObjectResult(1, ObjectState.FAILED, failure_reason="a repeat: the first result wins"),
+        ObjectResult(2, ObjectState.CONSOLIDATED, output_line='{"out":2}'),  # already terminal
+        ObjectResult(3, ObjectState.CONSOLIDATED, output_line='{"out":3}', machine_labeled=True),
+        ObjectResult(4, ObjectState.CONSOLIDATED, output_line='{"out":4}', machine_labeled=True),
+        ObjectResult(99, ObjectState.FAILED, failure_reason="no such object"),
+    ]
+    with db.transaction() as session:
+        assert finish_objects(session, job.id, results) == 4
+    with db.transaction() as session:
+        assert finish_objects(session, job.id, results) == 0
+    with db.read() as session:
+        assert label_counters(get_job_by_id(session, job.id)) == {
+            "TotalLabeled": 4,
+            "HumanLabeled": 2,
+            "MachineLabeled": 2,
+            "FailedNonRetryableError": 1,
+            "Unlabeled": 1,
+        }
+        states = {o.dataset_object_id: (o.state, o.output_line) for o in iter_objects(session, job.id)}
+        # The lease on object 0 ended with it, and its slot went back.
+        assignment = session.scalars(select(Assignment).where(Assignment.task_id == lease.task_id)).one()
+        assert assignment.state == AssignmentState.EXPIRED.value
+        assert assignment.object_id == _object(db, job, 0).id
+    assert states == {
+        0: (ObjectState.CONSOLIDATED.value, '{"out":0}'),
+        1: (ObjectState.CONSOLIDATED.value, '{"out":1}'),
+        2: (ObjectState.FAILED.value, None),
+        3: (ObjectState.CONSOLIDATED.value, '{"out":3}'),
+        4: (ObjectState.CONSOLIDATED.value, '{"out":4}'),
+        5: (ObjectState.PENDING.value, None),
+    }
+    assert _object(db, job, 0).leased_count == 0
+    assert _object(db, job, 2).failure_reason == "bad"

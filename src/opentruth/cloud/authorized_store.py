@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 
 from opentruth.cloud import sse
 from opentruth.cloud.keys import KeyManager
@@ -222,6 +223,10 @@ class AuthorizedObjectStore:
             self._authorize(
                 "s3:PutObjectTagging", bucket, object_arn(bucket, key), context=_request_tag_keys(tags)
             )
+
+    def batch(self) -> AbstractContextManager[None]:
+        """The underlying store's batch: each write is still authorised when it is made."""
+        return self.store.batch()
 
     def put_object(
         self,

@@ -21,6 +21,18 @@ between the two renames of a *new* object leaves only an invisible data file). A
 the renames of an *overwrite* leaves new bytes with the previous metadata until the next write;
 readers serialise nothing, so a concurrent reader can see the same pair briefly.
 
+**Batches.** Four fsyncs per object (data file, its folder, metadata file, its folder) dominate
+the cost of writing many small objects. Inside ``with store.batch():`` a thread's object writes
+are staged as temporary files and committed when the block ends, in an order that keeps every
+guarantee above: all temporary files are fsynced, then every data file is renamed into place and
+each data folder touched is fsynced once, then every metadata file (the commit point) is renamed
+and each metadata folder fsynced once. So the content is on disk before any name points at it, a
+metadata file is never durable before its data file, and each distinct folder costs one fsync per
+batch instead of one per file. The price: objects written in a batch become visible when the
+batch ends (reads inside it do not see them), and are durable only then. A write that fails
+inside the batch leaves nothing behind; the writes before it are still committed when the block
+exits, with or without an exception, exactly as they would have been one by one.
+
 **Key safety.** A key is mapped to a path segment by segment. Keys that could leave the
 bucket's folder or alias another key are refused with :class:`InvalidObjectKey`: absolute keys,
 ``.``/``..`` segments, empty inner segments (``a//b`` would alias ``a/b``), NUL and other control
@@ -43,10 +55,11 @@ import secrets
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from opentruth.cloud.listing import Cursor, paginate
 from opentruth.cloud.objectstore import (
@@ -157,12 +170,28 @@ def _stays_inside(bdir: str, parts: list[str]) -> bool:
     return True
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync_path(path: str | Path) -> None:
+    """fsync a file or a folder by name (a folder's fsync makes the renames in it durable)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _unlink_quietly(*paths: str) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+class _Staged(NamedTuple):
+    """An object written inside a batch: its two temporary files and where they go."""
+
+    data_tmp: str
+    data: str
+    meta_tmp: str
+    meta: str
 
 
 class EmbeddedObjectStore:
@@ -187,6 +216,10 @@ class EmbeddedObjectStore:
         self._account = account
         self._region = region
         self._durable = durable
+        # Batches are per thread: the worker API writes through the same store from other
+        # threads while a consolidation batch is open, and its writes must not wait for (or be
+        # made durable by) someone else's batch.
+        self._local = threading.local()
 
     @property
     def account(self) -> str:
@@ -198,11 +231,14 @@ class EmbeddedObjectStore:
 
     # ---------------------------------------------------------------- file primitives
 
-    def _atomic_write(self, path: Path, chunks: Iterable[bytes]) -> tuple[str, int, bytes]:
-        """Write ``chunks`` to ``path`` atomically; return (md5 hex, size, md5 digest)."""
+    def _write_temp(
+        self, folder: Path, chunks: Iterable[bytes], *, sync: bool
+    ) -> tuple[str, str, int, bytes]:
+        """Write ``chunks`` to a new temporary file in ``folder`` (fsynced if ``sync``); return
+        (its path, md5 hex, size, md5 digest). The file is removed if anything fails."""
         md5 = hashlib.md5(usedforsecurity=False)
         size = 0
-        fd, tmp = tempfile.mkstemp(prefix=_TMP, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=_TMP, dir=folder)
         try:
             with os.fdopen(fd, "wb") as f:
                 for chunk in chunks:
@@ -210,16 +246,24 @@ class EmbeddedObjectStore:
                     md5.update(chunk)
                     size += len(chunk)
                 f.flush()
-                if self._durable:
+                if sync:
                     os.fsync(f.fileno())
+        except BaseException:
+            _unlink_quietly(tmp)
+            raise
+        return tmp, md5.hexdigest(), size, md5.digest()
+
+    def _atomic_write(self, path: Path, chunks: Iterable[bytes]) -> tuple[str, int, bytes]:
+        """Write ``chunks`` to ``path`` atomically; return (md5 hex, size, md5 digest)."""
+        tmp, md5, size, digest = self._write_temp(path.parent, chunks, sync=self._durable)
+        try:
             os.replace(tmp, path)
         except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+            _unlink_quietly(tmp)
             raise
         if self._durable:
-            _fsync_dir(path.parent)
-        return md5.hexdigest(), size, md5.digest()
+            _fsync_path(path.parent)
+        return md5, size, digest
 
     def _write_json(self, path: Path, doc: object) -> None:
         self._atomic_write(path, [json.dumps(doc, separators=(",", ":")).encode("utf-8")])
@@ -232,6 +276,95 @@ class EmbeddedObjectStore:
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
         return doc if isinstance(doc, dict) else None
+
+    # ---------------------------------------------------------------- batches
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group this thread's object writes: one fsync per distinct file and folder, at the end.
+
+        Each object stays atomic; the objects become visible and durable when the block ends
+        (see the module docstring for the order that keeps crash consistency). Nested batches
+        join the outermost one. Writes staged before an exception are still committed.
+        """
+        if getattr(self._local, "staged", None) is not None:
+            yield  # nested: the outermost batch commits
+            return
+        staged: dict[str, _Staged] = {}
+        self._local.staged = staged
+        try:
+            yield
+        finally:
+            self._local.staged = None
+            self._commit(staged)
+
+    def _settle(self) -> None:
+        """Commit this thread's staged writes now (the batch stays open): for operations that
+        must follow them in program order, such as a delete of a key written in the batch."""
+        staged: dict[str, _Staged] | None = getattr(self._local, "staged", None)
+        if staged:
+            pending = dict(staged)
+            staged.clear()
+            self._commit(pending)
+
+    def _commit(self, staged: Mapping[str, _Staged]) -> None:
+        """Move staged objects into place: content, then data names, then metadata names.
+
+        An object whose step fails is dropped (its temporary files removed) and the others go
+        on; the first error is raised at the end.
+        """
+        live = list(staged.values())
+        if not live:
+            return
+        error: BaseException | None = None
+
+        def drop(obj: _Staged, exc: BaseException) -> None:
+            nonlocal error
+            _unlink_quietly(obj.data_tmp, obj.meta_tmp)
+            error = error or exc
+
+        if self._durable:
+            # The bytes reach the disk before any name points at them (else a crash could leave
+            # a renamed, empty file).
+            synced = []
+            for obj in live:
+                try:
+                    _fsync_path(obj.data_tmp)
+                    _fsync_path(obj.meta_tmp)
+                except OSError as exc:
+                    drop(obj, exc)
+                else:
+                    synced.append(obj)
+            live = synced
+        placed = []
+        for obj in live:
+            try:
+                os.replace(obj.data_tmp, obj.data)
+            except OSError as exc:  # e.g. a folder of that name appeared meanwhile
+                drop(obj, exc)
+            else:
+                placed.append(obj)
+        try:
+            if self._durable:
+                # Data names durable before any metadata name: the metadata is the commit point.
+                for folder in dict.fromkeys(os.path.dirname(obj.data) for obj in placed):
+                    _fsync_path(folder)
+            committed = []
+            for obj in placed:
+                try:
+                    os.replace(obj.meta_tmp, obj.meta)
+                except OSError as exc:
+                    drop(obj, exc)  # its new data file stays invisible, as after a crash
+                else:
+                    committed.append(obj)
+            if self._durable:
+                for folder in dict.fromkeys(os.path.dirname(obj.meta) for obj in committed):
+                    _fsync_path(folder)
+        except BaseException:
+            _unlink_quietly(*(obj.meta_tmp for obj in placed))
+            raise
+        if error is not None:
+            raise error
 
     # ---------------------------------------------------------------- paths
 
@@ -385,6 +518,9 @@ class EmbeddedObjectStore:
         data, meta, parts = self._paths(bucket, key)
         self._make_parents(self._objects / bucket, parts, key)
         self._make_parents(self._meta / bucket, parts, key)
+        staged: dict[str, _Staged] | None = getattr(self._local, "staged", None)
+        if staged is not None:
+            return self._stage(staged, data, meta, chunks, content_type, metadata, tags, etag)
         md5, size, _ = self._atomic_write(data, chunks)
         final = etag or md5
         doc = {
@@ -392,6 +528,37 @@ class EmbeddedObjectStore:
             "tags": dict(tags), "last_modified": _now().isoformat(),
         }  # fmt: skip
         self._write_json(meta, doc)  # the commit point
+        return PutResult(final)
+
+    def _stage(
+        self,
+        staged: dict[str, _Staged],
+        data: Path,
+        meta: Path,
+        chunks: Iterable[bytes],
+        content_type: str,
+        metadata: Mapping[str, str],
+        tags: Mapping[str, str],
+        etag: str | None,
+    ) -> PutResult:
+        """:meth:`_store` inside a batch: both files written, unsynced, under temporary names."""
+        data_tmp, md5, size, _ = self._write_temp(data.parent, chunks, sync=False)
+        final = etag or md5
+        doc = {
+            "etag": final, "size": size, "content_type": content_type, "metadata": dict(metadata),
+            "tags": dict(tags), "last_modified": _now().isoformat(),
+        }  # fmt: skip
+        try:
+            body = json.dumps(doc, separators=(",", ":")).encode("utf-8")
+            meta_tmp, *_ = self._write_temp(meta.parent, [body], sync=False)
+        except BaseException:
+            _unlink_quietly(data_tmp)
+            raise
+        # The same key twice in one batch: the later write wins, the earlier is never synced.
+        earlier = staged.pop(str(meta), None)
+        if earlier is not None:
+            _unlink_quietly(earlier.data_tmp, earlier.meta_tmp)
+        staged[str(meta)] = _Staged(data_tmp, str(data), meta_tmp, str(meta))
         return PutResult(final)
 
     def put_object(
@@ -460,6 +627,7 @@ class EmbeddedObjectStore:
 
     def delete_object(self, bucket: str, key: str) -> None:
         """Delete an object; deleting a key that does not exist succeeds, as in S3."""
+        self._settle()  # a write staged earlier in this thread's batch comes first
         data, meta, parts = self._paths(bucket, key)
         for path in (meta, data):  # metadata first: the object disappears atomically
             with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError):
@@ -488,6 +656,7 @@ class EmbeddedObjectStore:
                 s3_code="InvalidRequest",
             )
         self._bucket_dir(bucket)
+        self._settle()  # the source may have been written earlier in this thread's batch
         f, info = self._open(src_bucket, src_key)
         with f:
             _, src_doc = self._load_meta(src_bucket, src_key)
@@ -509,6 +678,7 @@ class EmbeddedObjectStore:
     def put_object_tagging(self, bucket: str, key: str, tags: Mapping[str, str]) -> None:
         """Replace the object's whole tag set (as S3 does)."""
         tg = validate_tags(tags)
+        self._settle()  # the object may have been written earlier in this thread's batch
         _, doc = self._load_meta(bucket, key)
         _, meta, _ = self._paths(bucket, key)
         self._write_json(meta, {**doc, "tags": tg})

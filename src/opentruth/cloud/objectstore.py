@@ -21,10 +21,12 @@ the same error, whichever peer is behind the S3 adapter.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -374,6 +376,12 @@ class ObjectStore(Protocol):
 
     @property
     def region(self) -> str: ...
+
+    def batch(self) -> AbstractContextManager[None]:
+        """A block whose object writes (by this thread) the store may make durable together at
+        its end, for many small writes. Each object stays atomic; an adapter that batches may
+        make the objects visible only when the block ends. The default batches nothing."""
+        return contextlib.nullcontext()
 
     # Buckets
     def create_bucket(self, bucket: str) -> None: ...

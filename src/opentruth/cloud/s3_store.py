@@ -16,8 +16,10 @@ S3-compatible stores reject; the client asks for them only when an operation req
 
 from __future__ import annotations
 
+import contextlib
 import urllib.parse
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import boto3
@@ -256,6 +258,10 @@ class S3ObjectStore:
             self._s3.delete_bucket_policy(Bucket=bucket)
         except ClientError as exc:
             self._fail(exc, bucket)
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Nothing to group: every S3 PUT is durable when it returns."""
+        return contextlib.nullcontext()
 
     # ---------------------------------------------------------------- objects
 

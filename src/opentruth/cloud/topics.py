@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote, unquote_plus
+from urllib.parse import quote, quote_plus, unquote_plus
 
 import httpx
 
@@ -193,7 +193,8 @@ def s3_event(
                     "configurationId": configuration_id,
                     "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
                     "object": {
-                        "key": quote(key, safe="/"),
+                        # S3 form-encodes keys in events: "red flower.jpg" -> "red+flower.jpg".
+                        "key": quote_plus(key, safe="/"),
                         "size": size,
                         "eTag": etag,
                         "sequencer": sequencer,

@@ -418,9 +418,11 @@ def _consolidate_batch(
             }
         )
     # Worker responses first, through the role: an output line never points at a missing file.
-    for uri, body, content_type in files:
-        loc = parse_s3_uri(uri, "worker response")
-        store.put_object(loc.bucket, loc.key, body, content_type=content_type)
+    # One batch: the files are durable together when it ends (one fsync per file and folder).
+    with store.batch():
+        for uri, body, content_type in files:
+            loc = parse_s3_uri(uri, "worker response")
+            store.put_object(loc.bucket, loc.key, body, content_type=content_type)
     answered = [o for o in objects if o.id in lines]
     if not answered:
         return results

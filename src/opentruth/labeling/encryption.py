@@ -5,9 +5,9 @@
   SSE-KMS key (:func:`output_kms_key` feeds :meth:`Resources.job_store`), so each output object
   is sealed with a per-object data key that the *role* obtains via S3.
 - **Volume key**: the job's own working files under ``DATA/jobs/<job>/`` are sealed through a
-  grant the role creates (:mod:`opentruth.cloud.volume`). Today those files are a cache of the
-  task payloads (``payloads/tasks.jsonl``); automated labeling's training and inference
-  artefacts belong there too (:func:`job_volume`).
+  grant the role creates (:mod:`opentruth.cloud.volume`): a cache of the task payloads
+  (``payloads/tasks.jsonl``) and automated labeling's training and inference artefacts
+  (``autolabel/``, :mod:`opentruth.labeling.autolabel.workfiles`), both via :func:`job_volume`.
 - **Preflight**: the job's KMS requirements (``kms:GenerateDataKey``/``Decrypt``/``Encrypt`` via
   S3 with the output's ``aws:s3:arn`` context, ``kms:CreateGrant`` for the volume) are decided
   like KMS decides them, with the key policy and grants (:func:`authorize_key_use`).

@@ -389,9 +389,10 @@ class JobRunner:
                 self.res.portal_url,
                 self.res.clock(),
             )
-            for uri, body, content_type in batch.files:
-                loc = parse_s3_uri(uri, "output")
-                store.put_object(loc.bucket, loc.key, body, content_type=content_type)
+            with store.batch():  # durable together when it ends: one fsync per file and folder
+                for uri, body, content_type in batch.files:
+                    loc = parse_s3_uri(uri, "output")
+                    store.put_object(loc.bucket, loc.key, body, content_type=content_type)
             self.streaming.publish_outputs(job, session, batch.results)  # before: at least once
             with self.res.db.transaction() as s:
                 repo_objects.finish_objects(s, job.id, batch.results, now=self.res.clock())

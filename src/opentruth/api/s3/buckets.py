@@ -1,7 +1,10 @@
 """Bucket operations: CreateBucket, ListBuckets, HeadBucket, GetBucketLocation, DeleteBucket,
-and Put/Get/DeleteBucketPolicy, each authorised with S3's action on ``arn:aws:s3:::<bucket>``."""
+Put/Get/DeleteBucketPolicy and Put/GetBucketNotificationConfiguration, each authorised with
+S3's action on ``arn:aws:s3:::<bucket>``."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -133,3 +136,65 @@ async def delete_bucket_policy(r: S3Request) -> Response:
 
     await run_in_threadpool(run)
     return Response(status_code=204)
+
+
+def _notifications(r: S3Request) -> Any:
+    """The store's notification side (:class:`opentruth.cloud.notifications.NotifyingObjectStore`)."""
+    if not hasattr(r.store, "put_bucket_notification"):
+        raise S3RequestError(
+            "NotImplemented", "bucket notifications need the SNS topics of opentruth serve", 501
+        )
+    return r.store
+
+
+async def put_bucket_notification_configuration(r: S3Request) -> Response:
+    """PutBucketNotificationConfiguration: SNS topic targets (``TopicConfiguration``)."""
+    body = await r.small_body()
+    root = xmlio.parse(body, "NotificationConfiguration")
+    topics: list[dict[str, Any]] = []
+    for conf in root.findall("TopicConfiguration"):
+        arn = xmlio.text(conf, "Topic")
+        if not arn:
+            raise S3RequestError("InvalidArgument", "every TopicConfiguration needs a Topic ARN")
+        item: dict[str, Any] = {"TopicArn": arn, "Events": [e.text or "" for e in conf.findall("Event")]}
+        if xmlio.text(conf, "Id"):
+            item["Id"] = xmlio.text(conf, "Id")
+        rules = [
+            {"Name": xmlio.text(rule, "Name") or "", "Value": xmlio.text(rule, "Value") or ""}
+            for rule in conf.findall("Filter/S3Key/FilterRule")
+        ]
+        if rules:
+            item["Filter"] = {"Key": {"FilterRules": rules}}
+        topics.append(item)
+    for kind in ("QueueConfiguration", "CloudFunctionConfiguration"):
+        if root.find(kind) is not None:
+            raise S3RequestError("InvalidArgument", f"{kind} is not supported: use SNS topic targets")
+
+    def run() -> None:
+        r.authorizer.check(r.principal, "s3:PutBucketNotification", bucket_arn(r.bucket), r.bucket)
+        _notifications(r).put_bucket_notification(r.bucket, {"TopicConfigurations": topics} if topics else {})
+
+    await run_in_threadpool(run)
+    return Response(status_code=200)
+
+
+async def get_bucket_notification_configuration(r: S3Request) -> Response:
+    """GetBucketNotificationConfiguration."""
+
+    def run() -> dict[str, Any]:
+        r.authorizer.check(r.principal, "s3:GetBucketNotification", bucket_arn(r.bucket), r.bucket)
+        config: dict[str, Any] = _notifications(r).get_bucket_notification(r.bucket)
+        return config
+
+    config = await run_in_threadpool(run)
+    parts = []
+    for conf in config.get("TopicConfigurations", []):
+        rules = "".join(
+            f"<FilterRule>{xmlio.element('Name', x['Name'])}{xmlio.element('Value', x['Value'])}</FilterRule>"
+            for x in conf.get("Filter", {}).get("Key", {}).get("FilterRules", [])
+        )
+        events = "".join(xmlio.element("Event", e) for e in conf.get("Events", []))
+        filt = f"<Filter><S3Key>{rules}</S3Key></Filter>" if rules else ""
+        head = xmlio.element("Id", conf.get("Id")) + xmlio.element("Topic", conf["TopicArn"])
+        parts.append(f"<TopicConfiguration>{head}{events}{filt}</TopicConfiguration>")
+    return _xml(xmlio.document("NotificationConfiguration", parts))

@@ -27,7 +27,7 @@ DEFAULT_DOMAINS: tuple[str, ...] = ("s3.localhost", "localhost", "s3.amazonaws.c
 _BUCKET_UNSUPPORTED = {
     "acl": "BucketAcl", "cors": "BucketCors", "lifecycle": "BucketLifecycleConfiguration",
     "versioning": "BucketVersioning", "website": "BucketWebsite", "encryption": "BucketEncryption",
-    "notification": "BucketNotificationConfiguration", "logging": "BucketLogging",
+    "logging": "BucketLogging",
     "replication": "BucketReplication", "tagging": "BucketTagging", "versions": "ObjectVersions",
     "uploads": "MultipartUploads", "object-lock": "ObjectLockConfiguration",
     "accelerate": "BucketAccelerateConfiguration",
@@ -120,6 +120,11 @@ def _bucket_operation(method: str, q: Mapping[str, str]) -> str:
         raise _method_not_allowed(method, "the bucket policy")
     if method == "GET" and "location" in q:
         return "GetBucketLocation"
+    if "notification" in q:
+        ops = {"GET": "GetBucketNotificationConfiguration", "PUT": "PutBucketNotificationConfiguration"}
+        if method in ops:
+            return ops[method]
+        raise _method_not_allowed(method, "the bucket notification configuration")
     if method == "POST" and "delete" in q:
         return "DeleteObjects"
     for sub, name in _BUCKET_UNSUPPORTED.items():

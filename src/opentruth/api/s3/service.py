@@ -39,6 +39,8 @@ OPERATIONS: dict[str, Operation] = {
     "GetBucketPolicy": buckets.get_bucket_policy,
     "PutBucketPolicy": buckets.put_bucket_policy,
     "DeleteBucketPolicy": buckets.delete_bucket_policy,
+    "PutBucketNotificationConfiguration": buckets.put_bucket_notification_configuration,
+    "GetBucketNotificationConfiguration": buckets.get_bucket_notification_configuration,
     "ListObjectsV2": listing.list_objects_v2,
     "ListObjects": listing.list_objects,
     "PutObject": writes.put_object,

@@ -16,9 +16,11 @@
    ``training/``, register it as ``<job name>-final`` and set
    ``LabelingJobOutput.FinalActiveLearningModelArn``. The job then completes as any other.
 
-Each step writes its files first (idempotent overwrites, through the role), then commits its
-database changes in one transaction guarded by compare-and-set on the loop's version; a crash
-anywhere re-runs the step with the same seed and the same result.
+Each step writes its files first (idempotent overwrites, through the role; the loop's own
+copies of its training and inference artefacts go to the job's volume, sealed under
+``VolumeKmsKeyId``: :mod:`.workfiles`), then commits its database changes in one transaction
+guarded by compare-and-set on the loop's version; a crash anywhere re-runs the step with the
+same seed and the same result.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from opentruth.labeling.autolabel.threshold import (
     boxes_threshold,
     classification_threshold,
 )
+from opentruth.labeling.autolabel.workfiles import WorkFiles
 from opentruth.labeling.joblog import JobLog
 from opentruth.labeling.manifest import parse_label_config
 from opentruth.labeling.output import OutputLayout
@@ -224,47 +227,37 @@ class AutoLabeling:
         folder = f"iteration-{n}"
         train = [(o, lab) for o, lab in human if o.dataset_object_id not in validation]
         valid = [(o, lab) for o, lab in human if o.dataset_object_id in validation]
-        model = self._train(job, store, train, labels, algorithm)
+        work = WorkFiles.attach(self.res, job, store.session)
+        train_lines = _lines([json.loads(o.output_line or "{}") for o, _ in train])
+        # A step re-run after a crash finds the model it trained on the same set on its volume.
+        model = work.cached_model(folder, train_lines) or self._train(job, store, train, labels, algorithm)
         if model is None and initial_arn and n == 1:
             model = self._initial_model(job, store, labels)
         threshold: Threshold | None = None
         preds: list[_Prediction] = []
         if model is not None:
-            _put(
-                store,
-                f"{layout.folder('training')}{folder}/model.npz",
-                model.to_bytes(),
-                "application/octet-stream",
-            )
-            _put(
-                store,
-                f"{layout.folder('training')}{folder}/train.manifest",
-                _lines([json.loads(o.output_line or "{}") for o, _ in train]),
-                "application/jsonlines",
-            )
+            model_bytes = model.to_bytes()
+            work.keep_training(folder, train_lines, model_bytes)
+            training = f"{layout.folder('training')}{folder}/"
+            _put(store, training + "model.npz", model_bytes, "application/octet-stream")
+            _put(store, training + "train.manifest", train_lines, "application/jsonlines")
             threshold = self._threshold(job, store, model, valid, layout, folder)
             preds = self._predict(job, store, model, held)
-            _put(
-                store,
-                f"{layout.folder('inference')}{folder}/input.manifest",
-                _lines([o.line for o in held]),
-                "application/jsonlines",
+            inputs = _lines([o.line for o in held])
+            outputs = _lines(
+                [
+                    {
+                        "datasetObjectId": o.dataset_object_id,
+                        "prediction": p.label,
+                        "confidence": p.confidence,
+                    }
+                    for o, p in zip(held, preds, strict=True)
+                ]
             )
-            _put(
-                store,
-                f"{layout.folder('inference')}{folder}/output.jsonl",
-                _lines(
-                    [
-                        {
-                            "datasetObjectId": o.dataset_object_id,
-                            "prediction": p.label,
-                            "confidence": p.confidence,
-                        }
-                        for o, p in zip(held, preds, strict=True)
-                    ]
-                ),
-                "application/jsonlines",
-            )
+            work.keep_inference(folder, inputs, outputs)
+            inference = f"{layout.folder('inference')}{folder}/"
+            _put(store, inference + "input.manifest", inputs, "application/jsonlines")
+            _put(store, inference + "output.jsonl", outputs, "application/jsonlines")
         now = self.res.clock()
         results: list[ObjectResult] = []
         machine_lines: list[dict[str, Any]] = []
@@ -492,11 +485,15 @@ class AutoLabeling:
         layout: OutputLayout,
     ) -> None:
         """Train on every human label, register ``<job>-final``, end the loop."""
-        model = self._train(job, store, human, labels, algorithm)
+        work = WorkFiles.attach(self.res, job, store.session)
+        train_lines = _lines([json.loads(o.output_line or "{}") for o, _ in human])
+        model = work.cached_model("final", train_lines) or self._train(job, store, human, labels, algorithm)
         arn = final_model_arn(job)
         uri = f"{layout.folder('training')}final/model.npz"
         if model is not None:
-            _put(store, uri, model.to_bytes(), "application/octet-stream")
+            model_bytes = model.to_bytes()
+            work.keep_training("final", train_lines, model_bytes)
+            _put(store, uri, model_bytes, "application/octet-stream")
         now = self.res.clock()
         with self.res.db.transaction() as s:
             if not repo_autolabel.advance_loop(
