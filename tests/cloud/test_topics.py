@@ -65,3 +65,56 @@ def test_state_survives_a_restart(db: Database) -> None:
     assert queues2.get_queue("kept").attributes["VisibilityTimeout"] == "5"
     (msg,) = queues2.receive("kept")
     assert json.loads(msg.body)["Message"] == "persist me"
+
+
+def test_http_endpoint_confirms_then_receives_notifications(db: Database) -> None:
+    """An HTTP(S) subscriber gets SNS's SubscriptionConfirmation, confirms with its token, then
+    receives each message in the Notification envelope; a refusing endpoint is kept as failed."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received: list[dict[str, object]] = []
+
+    class Endpoint(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append({"type": self.headers.get("x-amz-sns-message-type"), **json.loads(body)})
+            self.send_response(200 if self.path == "/ok" else 500)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = HTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        _queues, topics = _services(db)
+        topic = topics.create_topic("hooks").arn
+
+        def wait_for(n: int) -> None:
+            deadline = time.monotonic() + 20
+            while len(received) < n and time.monotonic() < deadline:
+                topics.retry_due()
+                time.sleep(0.05)
+
+        sub = topics.subscribe(topic, "http", url + "/ok")
+        wait_for(1)
+        confirmation = received[0]
+        assert (
+            confirmation["Type"] == "SubscriptionConfirmation"
+            and confirmation["type"] == "SubscriptionConfirmation"
+        )
+        assert confirmation["TopicArn"] == topic and confirmation["SubscribeURL"]
+        topics.publish(topic, "before confirming")  # not delivered: the subscription is pending
+        assert sub.arn == "pending confirmation"  # what SNS returns until the endpoint confirms
+        assert topics.confirm_subscription(topic, str(confirmation["Token"])).startswith(topic + ":")
+        topics.publish(topic, "hello hooks", subject="greeting")
+        wait_for(2)
+        notes = [r for r in received if r["Type"] == "Notification"]
+        assert [n["Message"] for n in notes] == ["hello hooks"]
+        assert notes[0]["Subject"] == "greeting" and notes[0]["TopicArn"] == topic
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -201,3 +201,33 @@ def test_conformance_examples(data_dir: Any, name: str, valid: bool) -> None:
     else:
         with pytest.raises(ValidationError):
             parse_message(body, "m-1")
+
+
+def test_custom_streaming_job_publishes_its_outputs(streams: Lab) -> None:
+    """A custom workflow (Ground Truth's PassThrough functions) fed by SNS publishes each
+    consolidated line to the output topic, like a built-in one."""
+    lab = streams
+    gt = f"arn:aws:lambda:{REGION}:432418664414:function:"
+    req = streaming_request("Stream-Custom")
+    req["HumanTaskConfig"]["PreHumanTaskLambdaArn"] = gt + "PRE-PassThrough"
+    req["HumanTaskConfig"]["AnnotationConsolidationConfig"] = {
+        "AnnotationConsolidationLambdaArn": gt + "ACS-PassThrough"
+    }
+    lab.jobs.create(req)
+    lab.runner.run_pending()
+    assert lab.jobs.describe("Stream-Custom")["LabelingJobStatus"] == "InProgress"
+    lab.runner.streaming.topics.publish(IN_TOPIC, json.dumps({"source": "custom one"}))
+    seen = []
+    while True:
+        _drive(lab)
+        task = lab.workers.next_task(lab.identities[0], "Stream-Custom")
+        if task is None:
+            break
+        seen.append(task["taskId"])
+        lab.workers.submit(lab.identities[0], task["taskId"], {"my-radio": {"yes": True}})
+    _drive(lab)
+    assert len(seen) == 1
+    results = lab.runner.streaming.queues.receive("results", max_messages=10)
+    lines = [json.loads(json.loads(m.body)["Message"]) for m in results]
+    assert [x["source"] for x in lines] == ["custom one"]
+    assert lines[0]["label"] == {} and "worker-response-ref" in lines[0]["label-metadata"]

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -339,9 +339,18 @@ def _label_of(item: object, attr: str, expected: set[str]) -> tuple[str | None, 
 
 
 def consolidate_custom(
-    res: Resources, job: LabelingJob, session: RoleSession, store: AuthorizedObjectStore, log: JobLog
+    res: Resources,
+    job: LabelingJob,
+    session: RoleSession,
+    store: AuthorizedObjectStore,
+    log: JobLog,
+    publish: Callable[[Sequence[ObjectResult]], object] | None = None,
 ) -> int:
-    """Consolidate every ``annotated`` object of a custom job; return how many ended."""
+    """Consolidate every ``annotated`` object of a custom job; return how many ended.
+
+    ``publish`` sends the consolidated lines on (a streaming job's output topic) before the
+    objects are recorded as finished, as for built-in jobs.
+    """
     flow = Workflow.of(job.request)
     info = _function(res, flow.post, "post-annotation") if flow.post else None
     categories = _label_categories(job, store) if info is not None else None
@@ -354,6 +363,8 @@ def consolidate_custom(
             answers = repo_objects.submitted_answers(s, [o.id for o in objects])
             s.expunge_all()
         results = _consolidate_batch(res, job, session, store, log, info, categories, objects, answers)
+        if publish is not None:
+            publish(results)
         with res.db.transaction() as s:
             repo_objects.finish_objects(s, job.id, results, now=res.clock())
         done += len(results)

@@ -366,7 +366,8 @@ class JobRunner:
     ) -> int:
         behaviour = behaviour_of(job.request)
         if behaviour.prepare:
-            return custom.consolidate_custom(self.res, job, session, store, log)
+            publish = lambda done: self.streaming.publish_outputs(job, session, done)  # noqa: E731
+            return custom.consolidate_custom(self.res, job, session, store, log, publish)
         labels = self._labels(job, behaviour, store)
         done = 0
         while True:
