@@ -340,16 +340,22 @@ class JobRunner:
         # two windows' items at once, which would consolidate the same objects twice. (Across
         # processes the steps stay correct: finishing an object is idempotent.)
         with self._job_lock(job_id):
-            self._consolidate_locked(job_id)
+            done = self._consolidate_locked(job_id)
+        if done is not None:
+            # Outside the lock: rewriting a streaming job's output manifest must not hold up the
+            # next consolidation (each output is awaited on the output topic).
+            job, store = done
+            self.streaming.after_consolidation(job, store)  # no StoppingConditions, no end
 
     def _job_lock(self, job_id: int) -> threading.Lock:
         with self._locks_guard:
             return self._locks.setdefault(job_id, threading.Lock())
 
-    def _consolidate_locked(self, job_id: int) -> None:
+    def _consolidate_locked(self, job_id: int) -> tuple[LabelingJob, AuthorizedObjectStore] | None:
+        """Consolidate; return the streaming job and its store when its follow-up is due."""
         job = self._job(job_id)
         if JobStatus(job.status) not in (JobStatus.IN_PROGRESS, JobStatus.STOPPING):
-            return
+            return None
         session = self._session(job)
         store = self.res.job_store(session, kms_key=encryption.output_kms_key(job))
         log = JobLog(self.res, session, job.name)
@@ -357,9 +363,10 @@ class JobRunner:
         if job.status == JobStatus.IN_PROGRESS:
             self.autolabel.advance(job, store, log)  # the active-learning loop's next iteration
         if job.status == JobStatus.IN_PROGRESS and self.streaming.active(job):
-            self.streaming.after_consolidation(job, store)  # no StoppingConditions, no end
-        elif job.status == JobStatus.IN_PROGRESS:
+            return job, store
+        if job.status == JobStatus.IN_PROGRESS:
             self._maybe_complete(job, store, log)
+        return None
 
     def _consolidate_all(
         self, job: LabelingJob, session: RoleSession, store: AuthorizedObjectStore, log: JobLog
@@ -376,7 +383,10 @@ class JobRunner:
                 if not objects:
                     return done
                 answers = repo_objects.submitted_answers(s, [o.id for o in objects])
-                history = _history(s, job.id) if behaviour.answer_kind.value == "label" else []
+                # Worker reliability across the job only matters when objects get several answers;
+                # with one worker per object each label stands alone (confidence 0.00), so skip it.
+                several = job.workers_per_object > 1 and behaviour.answer_kind.value == "label"
+                history = _history(s, job.id) if several else []
                 s.expunge_all()  # detached rows stay readable after the session closes
             batch = consolidate_batch(
                 behaviour,
