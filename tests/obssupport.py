@@ -61,9 +61,10 @@ def _free_port() -> int:
         return port
 
 
-def full_server(data: Path) -> Iterator[Full]:
-    """Start the server on a free port with two workers (ann, bob) in the team ``labelers``
-    and the buckets of :func:`labsupport.job_request`; yield it; stop it."""
+def full_server(data: Path, *, objects: int = 3, workteam: bool = True) -> Iterator[Full]:
+    """Start the server on a free port with two workers (ann, bob) in the group ``labelers``
+    (and, with ``workteam``, the team of that name) and the buckets of
+    :func:`labsupport.job_request` with ``objects`` manifest lines; yield it; stop it."""
     port = _free_port()
     settings = Settings.resolve(data, portal_url=f"http://127.0.0.1:{port}")
     settings = Settings(**{**settings.__dict__, "consolidation_window": 0.2})
@@ -82,7 +83,7 @@ def full_server(data: Path) -> Iterator[Full]:
     store.put_object(
         "input-data",
         "manifest.jsonl",
-        "".join(json.dumps({"source": f"text {i}"}) + "\n" for i in range(3)).encode(),
+        "".join(json.dumps({"source": f"text {i}"}) + "\n" for i in range(objects)).encode(),
     )
     labels = {"document-version": "2018-11-28", "labels": [{"label": "neg"}, {"label": "pos"}]}
     store.put_object("input-data", "labels.json", json.dumps(labels).encode())
@@ -97,11 +98,12 @@ def full_server(data: Path) -> Iterator[Full]:
         time.sleep(0.02)
     try:
         full = Full(f"http://127.0.0.1:{port}", runtime, admin, app)
-        full.client("sagemaker").create_workteam(
-            WorkteamName="labelers",
-            MemberDefinitions=[{"OidcMemberDefinition": {"Groups": ["labelers"]}}],
-            Description="the team",
-        )
+        if workteam:
+            full.client("sagemaker").create_workteam(
+                WorkteamName="labelers",
+                MemberDefinitions=[{"OidcMemberDefinition": {"Groups": ["labelers"]}}],
+                Description="the team",
+            )
         yield full
     finally:
         uv.should_exit = True

@@ -5,94 +5,22 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
-import uvicorn
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from labsupport import TRUST, job_request, seed_policy
-from opentruth.api.bootstrap import BootstrapResult, bootstrap
-from opentruth.db import repo_workforce
-from opentruth.db.iam_secrets import SecretBox
-from opentruth.runtime import Runtime, Settings
-from opentruth.server import create_app
-
-
-@dataclass
-class Full:
-    url: str
-    runtime: Runtime
-    admin: BootstrapResult
-
-    def client(self, service: str, key: str | None = None, secret: str | None = None) -> Any:
-        make: Any = boto3.client
-        return make(
-            service,
-            endpoint_url=self.url,
-            region_name="us-east-1",
-            aws_access_key_id=key or self.admin.key_id,
-            aws_secret_access_key=secret or self.admin.secret,
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-        )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from obssupport import Full, full_server
 
 
 @pytest.fixture(scope="module")
 def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Full]:
-    data: Path = tmp_path_factory.mktemp("data")
-    port = _free_port()
-    settings = Settings.resolve(data, portal_url=f"http://127.0.0.1:{port}")
-    settings = Settings(**{**settings.__dict__, "consolidation_window": 0.2})
-    app = create_app(settings)
-    runtime: Runtime = app.state.runtime
-    hasher = repo_workforce.fast_hasher()
-    runtime.workers.hasher = hasher
-    admin = bootstrap(runtime.db, SecretBox.load(data), hasher=hasher)
-    with runtime.db.transaction() as s:
-        for name in ("ann", "bob"):
-            repo_workforce.create_worker(s, name, "pw-" + name, hasher=hasher)
-        repo_workforce.add_workers_to_group(s, "labelers", ["ann", "bob"])
-    store = runtime.res.store
-    for b in ("input-data", "output-data"):
-        store.create_bucket(b)
-    store.put_object(
-        "input-data",
-        "manifest.jsonl",
-        "".join(json.dumps({"source": f"text {i}"}) + "\n" for i in range(4)).encode(),
-    )
-    labels = {"document-version": "2018-11-28", "labels": [{"label": "neg"}, {"label": "pos"}]}
-    store.put_object("input-data", "labels.json", json.dumps(labels).encode())
-    store.put_object("input-data", "template.liquid", b"<crowd-form></crowd-form>")
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield Full(f"http://127.0.0.1:{port}", runtime, admin)
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=15)
+    # The sample flow creates the work team itself, so the server starts without one.
+    yield from full_server(tmp_path_factory.mktemp("data"), objects=4, workteam=False)
 
 
 def _wait(sm: Any, name: str, status: set[str], timeout: float = 60) -> dict[str, Any]:
