@@ -33,6 +33,7 @@ class Full:
     runtime: Runtime
     admin: BootstrapResult
     app: Any
+    data: Path
 
     def client(self, service: str, key: str | None = None, secret: str | None = None) -> Any:
         make: Any = boto3.client
@@ -61,10 +62,13 @@ def _free_port() -> int:
         return port
 
 
-def full_server(data: Path, *, objects: int = 3, workteam: bool = True) -> Iterator[Full]:
+def full_server(
+    data: Path, *, objects: int = 3, workteam: bool = True, source: str = "text"
+) -> Iterator[Full]:
     """Start the server on a free port with two workers (ann, bob) in the group ``labelers``
     (and, with ``workteam``, the team of that name) and the buckets of
-    :func:`labsupport.job_request` with ``objects`` manifest lines; yield it; stop it."""
+    :func:`labsupport.job_request` with ``objects`` manifest lines (``{source} {i}``); yield it;
+    stop it."""
     port = _free_port()
     settings = Settings.resolve(data, portal_url=f"http://127.0.0.1:{port}")
     settings = Settings(**{**settings.__dict__, "consolidation_window": 0.2})
@@ -83,7 +87,7 @@ def full_server(data: Path, *, objects: int = 3, workteam: bool = True) -> Itera
     store.put_object(
         "input-data",
         "manifest.jsonl",
-        "".join(json.dumps({"source": f"text {i}"}) + "\n" for i in range(objects)).encode(),
+        "".join(json.dumps({"source": f"{source} {i}"}) + "\n" for i in range(objects)).encode(),
     )
     labels = {"document-version": "2018-11-28", "labels": [{"label": "neg"}, {"label": "pos"}]}
     store.put_object("input-data", "labels.json", json.dumps(labels).encode())
@@ -97,7 +101,7 @@ def full_server(data: Path, *, objects: int = 3, workteam: bool = True) -> Itera
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
     try:
-        full = Full(f"http://127.0.0.1:{port}", runtime, admin, app)
+        full = Full(f"http://127.0.0.1:{port}", runtime, admin, app, data)
         if workteam:
             full.client("sagemaker").create_workteam(
                 WorkteamName="labelers",

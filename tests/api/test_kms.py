@@ -5,103 +5,27 @@ labeling job whose output is encrypted with OutputConfig.KmsKeyId."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
-import uvicorn
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from labsupport import TRUST, job_request, seed_policy
-from opentruth.api.bootstrap import BootstrapResult, bootstrap
+from obssupport import Full, full_server
 from opentruth.cloud.authorized_store import AuthorizedObjectStore
 from opentruth.cloud.session import RoleAccessDeniedError
 from opentruth.cloud.sse import MAGIC
-from opentruth.db import repo_workforce
-from opentruth.db.iam_secrets import SecretBox
-from opentruth.runtime import Runtime, Settings
-from opentruth.server import create_app
 
 ACCOUNT = "000000000000"
 
 
-@dataclass
-class Full:
-    url: str
-    runtime: Runtime
-    admin: BootstrapResult
-    data: Path
-
-    def client(self, service: str, creds: tuple[str, str] | None = None) -> Any:
-        make: Any = boto3.client
-        key, secret = creds or (self.admin.key_id, self.admin.secret)
-        return make(
-            service,
-            endpoint_url=self.url,
-            region_name="us-east-1",
-            aws_access_key_id=key,
-            aws_secret_access_key=secret,
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-        )
-
-    def user(self, name: str, policy: dict[str, Any]) -> tuple[str, str]:
-        iam = self.client("iam")
-        iam.create_user(UserName=name)
-        iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
-        key = iam.create_access_key(UserName=name)["AccessKey"]
-        return key["AccessKeyId"], key["SecretAccessKey"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Full]:
-    data: Path = tmp_path_factory.mktemp("data")
-    port = _free_port()
-    settings = Settings.resolve(data, portal_url=f"http://127.0.0.1:{port}")
-    settings = Settings(**{**settings.__dict__, "consolidation_window": 0.2})
-    app = create_app(settings)
-    runtime: Runtime = app.state.runtime
-    hasher = repo_workforce.fast_hasher()
-    runtime.workers.hasher = hasher
-    admin = bootstrap(runtime.db, SecretBox.load(data), hasher=hasher)
-    with runtime.db.transaction() as s:
-        repo_workforce.create_worker(s, "ann", "pw-ann", hasher=hasher)
-        repo_workforce.add_workers_to_group(s, "labelers", ["ann"])
-    store = runtime.res.store
-    for b in ("input-data", "output-data"):
-        store.create_bucket(b)
-    lines = "".join(json.dumps({"source": f"private text {i}"}) + "\n" for i in range(3))
-    store.put_object("input-data", "manifest.jsonl", lines.encode())
-    labels = {"document-version": "2018-11-28", "labels": [{"label": "neg"}, {"label": "pos"}]}
-    store.put_object("input-data", "labels.json", json.dumps(labels).encode())
-    store.put_object("input-data", "template.liquid", b"<crowd-form></crowd-form>")
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield Full(f"http://127.0.0.1:{port}", runtime, admin, data)
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=15)
+    # "private text" is what must never appear on disk once the output is encrypted.
+    yield from full_server(tmp_path_factory.mktemp("data"), workteam=False, source="private text")
 
 
 def _code(info: pytest.ExceptionInfo[ClientError]) -> str:
@@ -185,7 +109,7 @@ def test_identity_allow_is_not_enough_without_delegation(full: Full) -> None:
     admin_kms = full.client("kms")
     carol = full.user("carol", {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]})  # fmt: skip
-    kms = full.client("kms", carol)
+    kms = full.client("kms", *carol)
     delegating = admin_kms.create_key()["KeyMetadata"]["KeyId"]
     assert kms.encrypt(KeyId=delegating, Plaintext=b"ok")["KeyId"].endswith(delegating)
     only_admin = json.dumps(
@@ -326,7 +250,7 @@ def test_s3_api_sse_kms_headers(full: Full) -> None:
     # S3 permissions without kms:Decrypt: the read is denied, HEAD is not (as in S3).
     dave = full.user("dave", {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})  # fmt: skip
-    s3_dave = full.client("s3", dave)
+    s3_dave = full.client("s3", *dave)
     with pytest.raises(ClientError) as info:
         s3_dave.get_object(Bucket="sse-bucket", Key="doc.txt")
     assert _code(info) == "AccessDenied"
