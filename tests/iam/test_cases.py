@@ -103,3 +103,60 @@ def test_explain_names_statements(runner: CaseRunner) -> None:
     assert all(o["explanation"]["allowedBy"] for o in allowed)
     assert all(o["explanation"]["deniedBy"] for o in denied)
     assert all(o["explanation"]["missing"] for o in implicit)
+
+
+def _case(i: int, resource: str) -> str:
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource}],
+    }
+    case = {
+        "id": f"c{i}",
+        "identityPolicies": [policy],
+        "request": {
+            "principal": "arn:aws:iam::111122223333:user/a",
+            "action": "s3:GetObject",
+            "resource": f"arn:aws:s3:::b/{i}",
+        },
+    }
+    return json.dumps(case)
+
+
+def test_a_repeated_document_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import opentruth.iam.cases as cases_module
+
+    calls: list[object] = []
+    from opentruth.iam.policy import parse_policy as real
+
+    def counting(doc: object, *, name: str = "policy") -> Any:
+        calls.append(doc)
+        return real(doc, name=name)
+
+    monkeypatch.setattr(cases_module, "parse_policy", counting)
+    runner = CaseRunner()
+    # The same document in 600 different cases (different ids and requests).
+    out = list(runner.run_lines([_case(i, "arn:aws:s3:::b/*") for i in range(600)]))
+    assert {o["decision"] for o in out} == {"Allowed"}
+    assert len(calls) == 1
+
+
+def test_caching_stops_when_documents_never_repeat(monkeypatch: pytest.MonkeyPatch) -> None:
+    import opentruth.iam.cases as cases_module
+
+    calls: list[object] = []
+    from opentruth.iam.policy import parse_policy as real
+
+    def counting(doc: object, *, name: str = "policy") -> Any:
+        calls.append(doc)
+        return real(doc, name=name)
+
+    monkeypatch.setattr(cases_module, "parse_policy", counting)
+    runner = CaseRunner()
+    distinct = [_case(i, f"arn:aws:s3:::b/{i}") for i in range(cases_module._PROBATION + 10)]
+    out = list(runner.run_lines(distinct))
+    assert [o["decision"] for o in out] == ["Allowed"] * len(distinct)
+    assert len(calls) == len(distinct)
+    assert runner._parsed == {}  # nothing is held once caching has stopped
+    # Decisions stay correct after caching stops, for repeats too.
+    again = list(runner.run_lines([_case(5, "arn:aws:s3:::b/6")]))
+    assert again[0]["decision"] == "ImplicitlyDenied"

@@ -286,3 +286,43 @@ def test_evaluation_is_deterministic(stmts: list[dict[str, Any]], r: Request) ->
         list(reversed(stmts))
         and Evaluator().evaluate(PolicySet(identity=[pol(*reversed(stmts))]), r).decision is fresh[0].decision
     )
+
+
+def test_matchers_are_built_once_and_kept_on_the_statement() -> None:
+    from opentruth.iam import Evaluator, NamedPolicy, PolicySet, Request, parse_policy
+
+    policy = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"}],
+        }
+    )
+    (st,) = policy.statements
+    assert (st._actions, st._resources) == (None, None)
+    req = Request("arn:aws:iam::111122223333:user/a", "s3:GetObject", "arn:aws:s3:::b/k")
+    assert Evaluator().evaluate(PolicySet(identity=[NamedPolicy("p", policy)]), req).allowed
+    actions, resources = st._actions, st._resources
+    assert actions is not None and resources is not None
+    # Another evaluator, and another name for the same policy, reuse the matchers.
+    other = Evaluator(max_decisions=0)
+    result = other.evaluate(PolicySet(identity=[NamedPolicy("renamed", policy)]), req)
+    assert result.allowed and str(result.allowed_by[0]) == "renamed/#0"
+    assert st._actions is actions and st._resources is resources
+    # The matchers are not part of the statement's value.
+    assert st == parse_policy(policy.document).statements[0]
+
+
+def test_an_action_with_a_nul_never_spans_two_listed_actions() -> None:
+    from opentruth.iam import Evaluator, NamedPolicy, PolicySet, Request, parse_policy
+
+    policy = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"}],
+        }
+    )
+    ps = PolicySet(identity=[NamedPolicy("p", policy)])
+    user = "arn:aws:iam::111122223333:user/a"
+    assert Evaluator().evaluate(ps, Request(user, "s3:PutObject", "arn:aws:s3:::b/k")).allowed
+    spanning = Request(user, "s3:GetObject\0s3:PutObject", "arn:aws:s3:::b/k")
+    assert not Evaluator().evaluate(ps, spanning).allowed

@@ -91,6 +91,22 @@ def test_principals_and_conditions_are_normalised() -> None:
             "$.Statement[0].Bogus",
         ),
         ({"Statement": [{"Effect": "Allow", "Action": []}]}, "EMPTY_ARRAY", "$.Statement[0].Action"),
+        # A trailing newline is not part of an action name, alone or in a list.
+        (
+            {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject\n"}]},
+            "INVALID_ACTION",
+            "$.Statement[0].Action",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject\n"]}]},
+            "INVALID_ACTION",
+            "$.Statement[0].Action[1]",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": ["s3:PutObject", "s3:Get\nObject"]}]},
+            "INVALID_ACTION",
+            "$.Statement[0].Action[1]",
+        ),
         (
             {
                 "Statement": [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Arn:
     """A parsed ARN. Fields keep their original case: ARNs compare case-sensitively."""
 

@@ -13,16 +13,19 @@ multi-valued context keys):
 
 from __future__ import annotations
 
-import base64
-import binascii
-import ipaddress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from opentruth.iam.patterns import Context, Pattern
 from opentruth.iam.policy import Condition
+
+if TYPE_CHECKING:
+    import ipaddress
+
+# base64, datetime and ipaddress are imported where used: most policies never use the Binary,
+# Date or IpAddress operators, and ``opentruth iam eval`` pays every import at start-up.
 
 # One compiled policy value: returns whether it matches one request value.
 ValueTest = Callable[[str, Context], bool]
@@ -41,6 +44,8 @@ def _date(text: str) -> float | None:
     number = _num(text)
     if number is not None:
         return float(number)
+    from datetime import UTC, datetime
+
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
@@ -51,6 +56,8 @@ def _date(text: str) -> float | None:
 
 
 def _ip(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    import ipaddress
+
     try:
         return ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:
@@ -58,6 +65,9 @@ def _ip(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
 
 
 def _binary(text: str) -> bytes:
+    import base64
+    import binascii
+
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
@@ -92,6 +102,8 @@ def _positive(base: str) -> tuple[str, bool]:
 
 def _value_test(positive: str, value: str, variables: bool) -> ValueTest:
     """Compile one policy value for a positive operator."""
+    if positive == "StringEquals" and (not variables or "$" not in value):
+        return lambda rv, _ctx: rv == value  # no variables or escapes: a plain comparison
     if positive == "StringEquals":
         pat = Pattern.compile(value, arn=False, variables=variables)
         if pat.fixed is not None:
@@ -149,7 +161,7 @@ def _value_test(positive: str, value: str, variables: bool) -> ValueTest:
     raise ValueError(f"no value test for {positive}")  # parse_operator guarantees this is unreachable
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class CompiledCondition:
     """One (operator, key) test."""
 

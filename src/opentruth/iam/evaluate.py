@@ -17,12 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 from typing import Literal
 
 from opentruth.iam.arn import account_of, parse_arn, role_arn_of_session
-from opentruth.iam.conditions import CompiledCondition
-from opentruth.iam.patterns import Context, ContextValue, Pattern
+from opentruth.iam.matching import action_matches, conditions_hold, resource_matches
+from opentruth.iam.patterns import ContextValue
 from opentruth.iam.policy import Policy, Statement
 
 Layer = Literal["identity", "resource", "boundary", "session"]
@@ -45,7 +44,7 @@ class Decision(StrEnum):
     IMPLICIT_DENY = "ImplicitlyDenied"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Request:
     """One request: who, what, on which resource, with which context keys.
 
@@ -60,7 +59,7 @@ class Request:
     resource_account: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class NamedPolicy:
     """A policy with the name under which explanations cite it."""
 
@@ -68,7 +67,7 @@ class NamedPolicy:
     policy: Policy
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PolicySet:
     """Every policy that applies to one request, by layer."""
 
@@ -78,7 +77,7 @@ class PolicySet:
     session: NamedPolicy | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class StatementRef:
     """A statement cited in an explanation: the policy's name and the Sid or index."""
 
@@ -91,7 +90,7 @@ class StatementRef:
         return f"{self.policy}/{self.sid}" if self.sid else f"{self.policy}/#{self.index}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Result:
     """A decision with the statements that made it."""
 
@@ -115,113 +114,9 @@ class Result:
         }
 
 
-_EMPTY: dict[str, ContextValue] = {}
-
-
-@lru_cache(maxsize=65536)
-def _action_match(pattern: str, action: str) -> bool:
-    """Both sides lower-cased: actions compare case-insensitively. Actions take no variables."""
-    return Pattern.compile(pattern, arn=False, variables=False).match(action, _EMPTY)
-
-
-class CompiledStatement:
-    """A statement with pre-built matchers."""
-
-    __slots__ = (
-        "_conditions",
-        "_raw",
-        "_raw_resources",
-        "_resources",
-        "_variables",
-        "action_patterns",
-        "actions_any",
-        "actions_exact",
-        "effect",
-        "index",
-        "not_action",
-        "not_principal",
-        "not_resource",
-        "principals",
-        "ref_sid",
-    )  # fmt: skip
-
-    def __init__(self, st: Statement, variables: bool) -> None:
-        self.effect = st.effect
-        self.ref_sid = st.sid
-        self.index = st.index
-        self.not_action = st.not_action
-        # Compilation is deliberately lazy and cheap: actions are matched through a cache of
-        # (pattern, action) pairs, resources and conditions compile on first use, because
-        # most statements of a one-off evaluation never get past the action test.
-        exact: set[str] = set()
-        pats: list[str] = []
-        self.actions_any = False
-        for a in st.actions:
-            low = a.lower()
-            if low == "*":
-                self.actions_any = True
-            elif "*" in low or "?" in low:
-                pats.append(low)
-            else:
-                exact.add(low)
-        self.actions_exact = frozenset(exact)
-        self.action_patterns = tuple(pats)
-        self.not_resource = st.not_resource
-        self._raw_resources = st.resources
-        self._resources: tuple[Pattern, ...] | None = None
-        self.principals = st.principals
-        self.not_principal = st.not_principal
-        self._raw = st.conditions
-        self._variables = variables
-        self._conditions: tuple[CompiledCondition, ...] | None = None
-
-    def matches_action(self, action: str) -> bool:
-        hit = self.actions_any or action in self.actions_exact
-        if not hit:
-            for p in self.action_patterns:
-                if _action_match(p, action):
-                    hit = True
-                    break
-        return hit != self.not_action
-
-    def matches_resource(self, resource: str, ctx: Context) -> bool:
-        if self._raw_resources is None:
-            return True  # trust policies: the role itself is the implicit resource
-        if self._resources is None:
-            self._resources = tuple(
-                Pattern.compile(r, arn=True, variables=self._variables) for r in self._raw_resources
-            )
-        hit = False
-        for p in self._resources:
-            if p.match(resource, ctx):
-                hit = True
-                break
-        return hit != self.not_resource
-
-    @property
-    def conditions(self) -> tuple[CompiledCondition, ...]:
-        if self._conditions is None:
-            self._conditions = tuple(CompiledCondition.compile(c, self._variables) for c in self._raw)
-        return self._conditions
-
-    def conditions_hold(self, ctx: Context) -> bool:
-        return not self._raw or all(c.holds(ctx) for c in self.conditions)
-
-
-class CompiledPolicy:
-    """A policy compiled once; cached by the :class:`Evaluator`."""
-
-    __slots__ = ("name", "statements")
-
-    def __init__(self, named: NamedPolicy) -> None:
-        self.name = named.name
-        variables = named.policy.variables_enabled
-        self.statements = tuple(CompiledStatement(s, variables) for s in named.policy.statements)
-
-
-def _principal_grant(cs: CompiledStatement, principal: str) -> Grant | None:
+def _principal_grant(st: Statement, principal: str) -> Grant | None:
     """How the statement's Principal names the caller, or ``None`` if it does not."""
-    specs = cs.principals
+    specs = st.principals
     if specs is None:
         return None
     grant: Grant | None = None
@@ -246,7 +141,7 @@ def _principal_grant(cs: CompiledStatement, principal: str) -> Grant | None:
                 found = "exact"
             if found is not None and (grant is None or _RANK[found] < _RANK[grant]):
                 grant = found
-    if cs.not_principal:
+    if st.not_principal:
         return None if grant is not None else "star"
     return grant
 
@@ -259,37 +154,25 @@ def _lower_context(context: Mapping[str, ContextValue]) -> dict[str, ContextValu
 
 
 class Evaluator:
-    """Evaluates requests; compiles each policy once and caches it by fingerprint.
-
-    The fingerprint is the identity of the immutable :class:`Policy` object plus its name, so a
-    long-lived evaluator that sees the same role's policies for every request of a job compiles
-    them exactly once.
+    """Evaluates requests. Matchers are built on first use and kept on the immutable
+    statements (see :mod:`opentruth.iam.matching`), so a long-lived evaluator that sees the
+    same role's policies for every request of a job compiles them exactly once.
     """
 
     def __init__(self, max_cached: int = 4096, max_decisions: int = 65536) -> None:
-        self._cache: dict[tuple[int, str], tuple[Policy, CompiledPolicy]] = {}
-        self._max = max_cached
         # Decisions are pure functions of (policy set, request): a job asks the same question
         # many times (every object under one prefix, every log write), so they are memoised.
+        # Decision keys hold policy identities; ``_pinned`` keeps those policies alive so that
+        # an identity cannot be reused while a decision refers to it.
         self._decisions: dict[tuple[object, ...], Result] = {}
+        self._pinned: dict[int, Policy] = {}
+        self._max = max_cached
         self._max_decisions = max_decisions
-
-    def compiled(self, named: NamedPolicy) -> CompiledPolicy:
-        key = (id(named.policy), named.name)
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] is named.policy:
-            return hit[1]
-        if len(self._cache) >= self._max:
-            # Decision keys hold policy identities, valid only while the policies are cached.
-            self._cache.clear()
-            self._decisions.clear()
-        cp = CompiledPolicy(named)
-        # Keep a reference to the policy so its id cannot be reused while cached.
-        self._cache[key] = (named.policy, cp)
-        return cp
 
     def evaluate(self, policies: PolicySet, request: Request) -> Result:
         """Decide ``request`` under ``policies``."""
+        if self._max_decisions <= 0:
+            return self._evaluate(policies, request)
         key = _decision_key(policies, request)
         if key is not None:
             hit = self._decisions.get(key)
@@ -297,8 +180,12 @@ class Evaluator:
                 return hit
         result = self._evaluate(policies, request)
         if key is not None:
-            if len(self._decisions) >= self._max_decisions:
+            if len(self._decisions) >= self._max_decisions or len(self._pinned) >= self._max:
                 self._decisions.clear()
+                self._pinned.clear()
+            for named in (*policies.identity, policies.resource, policies.boundary, policies.session):
+                if named is not None:
+                    self._pinned[id(named.policy)] = named.policy
             self._decisions[key] = result
         return result
 
@@ -313,19 +200,19 @@ class Evaluator:
         grants: list[tuple[StatementRef, Grant]] = []
 
         def scan(named: NamedPolicy, layer: Layer) -> None:
-            cp = self.compiled(named)
-            for cs in cp.statements:
-                if not cs.matches_action(action) or not cs.matches_resource(resource, ctx):
+            variables = named.policy.variables_enabled
+            for st in named.policy.statements:
+                if not action_matches(st, action) or not resource_matches(st, resource, ctx, variables):
                     continue
                 grant: Grant | None = None
                 if layer == "resource":
-                    grant = _principal_grant(cs, principal)
+                    grant = _principal_grant(st, principal)
                     if grant is None:
                         continue
-                if not cs.conditions_hold(ctx):
+                if not conditions_hold(st, ctx, variables):
                     continue
-                ref = StatementRef(cp.name, layer, cs.ref_sid, cs.index)
-                if cs.effect == "Deny":
+                ref = StatementRef(named.name, layer, st.sid, st.index)
+                if st.effect == "Deny":
                     denied.append(ref)
                 elif layer == "resource":
                     assert grant is not None

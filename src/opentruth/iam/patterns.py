@@ -225,15 +225,40 @@ def _cached(tokens: tuple[Token, ...], arn: bool, ignore_case: bool) -> Matcher:
     return _compile(tokens, arn, ignore_case)
 
 
-@dataclass(frozen=True, slots=True)
+def plain_matcher(text: str, arn: bool, ignore_case: bool = False) -> Matcher:
+    """The matcher of a pattern without variables or escapes, built with string operations
+    only: most patterns of a one-off evaluation are used once, so building must be cheap."""
+    if ignore_case:
+        inner = plain_matcher(text.lower(), arn)
+        return lambda s: inner(s.lower())
+    if "*" not in text and "?" not in text:
+        return text.__eq__
+    if text == "*":
+        return _always
+    if text[-1] == "*" and text.count("*") == 1 and "?" not in text:
+        prefix = text[:-1]
+        return lambda s: s.startswith(prefix)
+    if _W_STAR in text or _W_Q in text or _S_STAR in text or _S_Q in text:
+        return _regex_of(tokenize(text, False), arn)
+    cut = 0
+    if arn:
+        # Wildcards before the last counted colon keep to their segment; see _encode.
+        for _ in range(min(text.count(":"), 5)):
+            cut = text.index(":", cut) + 1
+    head = text[:cut].replace("*", _S_STAR).replace("?", _S_Q)
+    return _Glob(head + text[cut:].replace("*", _W_STAR).replace("?", _W_Q))
+
+
+@dataclass(slots=True, unsafe_hash=True)
 class Pattern:
     """A compiled wildcard pattern.
 
-    ``arn`` selects segment-aware matching; ``ignore_case`` is for actions.
+    ``arn`` selects segment-aware matching; ``ignore_case`` is for actions. ``tokens`` is
+    ``None`` for a pattern without variables or escapes, whose literal is its text.
     """
 
     text: str
-    tokens: tuple[Token, ...]
+    tokens: tuple[Token, ...] | None
     arn: bool
     ignore_case: bool
     fixed: Matcher | None  # set when the pattern has no variables
@@ -246,6 +271,7 @@ class Pattern:
         """True when ``value`` matches; variables are resolved against ``context``."""
         if self.fixed is not None:
             return self.fixed(value)
+        assert self.tokens is not None
         resolved = resolve(self.tokens, context)
         if resolved is None:
             return False
@@ -254,6 +280,8 @@ class Pattern:
     def literal(self, context: Context) -> str | None:
         """The pattern's text after variable substitution and escapes, for exact comparisons
         (``StringEquals``); ``None`` when a variable is missing."""
+        if self.tokens is None:
+            return self.text
         resolved = resolve(self.tokens, context)
         if resolved is None:
             return None
@@ -262,6 +290,9 @@ class Pattern:
 
 @lru_cache(maxsize=16384)
 def _compile_pattern(text: str, arn: bool, variables: bool, ignore_case: bool) -> Pattern:
+    if not variables or "$" not in text:
+        # No variables and no escapes: under 2008-10-17, ``${..}`` is plain text.
+        return Pattern(text, None, arn, ignore_case, plain_matcher(text, arn, ignore_case))
     tokens = tokenize(text, variables)
     has_vars = any(t[0] == _VAR for t in tokens)
     fixed = None if has_vars else _cached(tokens, arn, ignore_case)

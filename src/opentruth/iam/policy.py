@@ -2,6 +2,11 @@
 
 Parsing checks the grammar only (what AWS refuses as ``MalformedPolicyDocument``). Richer checks
 (unknown actions, ARN shapes, security warnings) are in :mod:`opentruth.iam.validate`.
+
+The parsed objects, here and in :mod:`opentruth.iam.evaluate`, are values: never mutate them.
+They are not ``frozen`` dataclasses only because a frozen dataclass's ``__init__`` costs about
+four times a plain one, and a batch evaluation builds one per statement and condition (it was a
+tenth of ``opentruth iam eval``'s time); ``unsafe_hash`` keeps them hashable as frozen ones were.
 """
 
 from __future__ import annotations
@@ -49,7 +54,11 @@ _STATEMENT_KEYS = frozenset(
     }
 )
 # A service prefix is letters, digits and hyphens; a wildcard there is refused by IAM.
-_ACTION_RE = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+$")
+# \Z, not $: "$" would also match before a trailing newline and let "s3:GetObject\n" through.
+_ACTION_RE = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+\Z")
+# The same test for a whole Action list at once, joined by newlines: one call, not one per action.
+_ONE_ACTION = r"(?:[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+|\*)"
+_ACTIONS_RE = re.compile(rf"{_ONE_ACTION}(?:\n{_ONE_ACTION})*\Z")
 
 
 @lru_cache(maxsize=65536)
@@ -79,7 +88,7 @@ class ConditionOperator:
     if_exists: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Condition:
     """One (operator, key) pair of a Condition block, with its policy values (ORed)."""
 
@@ -89,7 +98,7 @@ class Condition:
     op: ConditionOperator
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Statement:
     """One statement. ``resources`` is ``None`` when neither Resource nor NotResource is given."""
 
@@ -103,9 +112,14 @@ class Statement:
     principals: dict[str, tuple[str, ...]] | None
     not_principal: bool
     conditions: tuple[Condition, ...]
+    # Matchers that opentruth.iam.matching builds on first use and keeps with the statement:
+    # no compiled copy of the policy, and no cache to look up, bound or clear.
+    _actions: Any = field(default=None, init=False, repr=False, compare=False, hash=False)
+    _resources: Any = field(default=None, init=False, repr=False, compare=False, hash=False)
+    _conditions: Any = field(default=None, init=False, repr=False, compare=False, hash=False)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Policy:
     """A parsed policy document. ``document`` keeps the raw JSON."""
 
@@ -234,6 +248,7 @@ class _Parser:
         return tuple(out)
 
     def statement(self, raw: Any, index: int, path: str) -> Statement | None:
+        # The slow path: it explains what is wrong, with the JSON path of each element.
         if not isinstance(raw, dict):
             self.error("INVALID_STATEMENT", "each statement must be an object", path)
             return None
@@ -294,6 +309,83 @@ class _Parser:
         )
 
 
+def _plain_strings(value: Any) -> tuple[str, ...] | None:
+    """A non-empty string or non-empty list of non-empty strings, else ``None``."""
+    if type(value) is str:
+        return (value,) if value else None
+    if type(value) is list and value:
+        for v in value:
+            if type(v) is not str or not v:
+                return None
+        return tuple(value)
+    return None
+
+
+def _plain_conditions(value: Any) -> tuple[Condition, ...] | None:
+    """The Condition block when every operator is known and every value a string."""
+    if type(value) is not dict:
+        return None
+    out: list[Condition] = []
+    for op_text, block in value.items():
+        op = parse_operator(op_text)
+        if op is None or type(block) is not dict or not block:
+            return None
+        for key, raw in block.items():
+            if type(raw) is str:
+                out.append(Condition(op_text, key, (raw,), op))
+            elif type(raw) is list and raw and all(type(v) is str for v in raw):
+                out.append(Condition(op_text, key, tuple(raw), op))
+            else:
+                return None
+    return tuple(out)
+
+
+def _well_formed_statement(raw: dict[str, Any], index: int) -> Statement | None:
+    """Parse a statement in one pass when it is well formed; ``None`` sends it to the slow
+    path, which names every problem. Most documents are well formed, and building the JSON
+    paths of findings that never occur was most of the cost of parsing."""
+    if not _STATEMENT_KEYS.issuperset(raw):
+        return None
+    sid = raw.get("Sid")
+    effect = raw.get("Effect")
+    if (sid is not None and type(sid) is not str) or (effect != "Allow" and effect != "Deny"):
+        return None
+    not_action = "NotAction" in raw
+    if not_action == ("Action" in raw):
+        return None
+    actions = _plain_strings(raw["NotAction" if not_action else "Action"])
+    if actions is None:
+        return None
+    if len(actions) == 1:
+        if not _action_ok(actions[0]):
+            return None
+    elif _ACTIONS_RE.match("\n".join(actions)) is None:
+        return None
+    not_resource = "NotResource" in raw
+    resources: tuple[str, ...] | None = None
+    if not_resource:
+        if "Resource" in raw:
+            return None
+        resources = _plain_strings(raw["NotResource"])
+        if resources is None:
+            return None
+    elif "Resource" in raw:
+        resources = _plain_strings(raw["Resource"])
+        if resources is None:
+            return None
+    if "Principal" in raw or "NotPrincipal" in raw:
+        return None  # rare outside trust and resource policies: the slow path handles them
+    conditions: tuple[Condition, ...] = ()
+    if "Condition" in raw:
+        parsed = _plain_conditions(raw["Condition"])
+        if parsed is None:
+            return None
+        conditions = parsed
+    return Statement(
+        index, sid, effect, actions, not_action, resources, not_resource, None, False, conditions
+    )
+
+
 def load_document(doc: object) -> dict[str, Any]:
     """Accept a dict or JSON text; raise :class:`PolicyError` for anything else."""
     if isinstance(doc, str | bytes):
@@ -334,8 +426,10 @@ def parse_policy(doc: object, *, name: str = "policy") -> Policy:
     items = body if isinstance(body, list) else [body]
     statements: list[Statement] = []
     for i, item in enumerate(items):
-        path = f"$.Statement[{i}]" if isinstance(body, list) else "$.Statement"
-        st = p.statement(item, i, path)
+        st = _well_formed_statement(item, i) if type(item) is dict else None
+        if st is None:
+            # The JSON path is built only here: most statements never need it.
+            st = p.statement(item, i, f"$.Statement[{i}]" if isinstance(body, list) else "$.Statement")
         if st is not None:
             statements.append(st)
     if p.findings:
