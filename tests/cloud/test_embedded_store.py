@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opentruth.cloud import embedded_store
+from opentruth.cloud import durable_files, embedded_store
 from opentruth.cloud.embedded_store import RESERVED, EmbeddedObjectStore, key_segments
 from opentruth.cloud.objectstore import (
     CompletedPart,
@@ -377,7 +377,7 @@ def test_batch_commit_syncs_content_before_names_and_data_before_metadata(
     store: EmbeddedObjectStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events: list[tuple[str, str]] = []
-    real_fsync, real_replace = embedded_store._fsync_path, os.replace
+    real_fsync, real_replace = durable_files.fsync_path, os.replace
 
     def fsync(path: str | Path) -> None:
         events.append(("fsync", str(path)))
@@ -387,9 +387,9 @@ def test_batch_commit_syncs_content_before_names_and_data_before_metadata(
         events.append(("rename", str(dst)))
         real_replace(src, dst)
 
-    monkeypatch.setattr(embedded_store, "_fsync_path", fsync)
+    monkeypatch.setattr(embedded_store, "fsync_path", fsync)
     monkeypatch.setattr(os, "replace", replace)
-    with store.batch():
+    with store.batch():  # fewer objects than _SYNCFS_MIN: one fsync per file and folder
         for i in range(3):
             store.put_object(B, f"same-folder/{i}", b"x")
         assert events == []  # nothing synced or renamed while the batch is open
@@ -401,6 +401,78 @@ def test_batch_commit_syncs_content_before_names_and_data_before_metadata(
     # 3. metadata names (the commit point), then their one folder synced once
     assert kinds[10:] == [("rename", True, False)] * 3 + [("fsync", True, False)]
     assert events[9][1].endswith(os.path.join("objects", B, "same-folder"))
+
+
+def test_a_larger_batch_syncs_the_file_system_once_per_step(
+    store: EmbeddedObjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[tuple[str, str]] = []
+    real_syncfs, real_replace = durable_files.syncfs, os.replace
+
+    def syncfs(path: str) -> bool:
+        events.append(("syncfs", path))
+        return real_syncfs(path)
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        events.append(("rename", str(dst)))
+        real_replace(src, dst)
+
+    def no_fsync(path: str | Path) -> None:
+        raise AssertionError(f"fsync of {path}: a large batch syncs the file system instead")
+
+    monkeypatch.setattr(embedded_store, "syncfs", syncfs)
+    monkeypatch.setattr(embedded_store, "fsync_path", no_fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    n = embedded_store._SYNCFS_MIN + 2
+    with store.batch():
+        for i in range(n):
+            store.put_object(B, f"folder-{i}/k", b"x")  # one folder each, as worker responses
+    kinds = [(op, "objects-meta" in path) for op, path in events]
+    # content durable, then data names, durable, then metadata names (the commit point), durable
+    assert kinds == (
+        [("syncfs", False)]
+        + [("rename", False)] * n
+        + [("syncfs", False)]
+        + [("rename", True)] * n
+        + [("syncfs", False)]
+    )
+    assert [store.get_object(B, f"folder-{i}/k").body for i in range(n)] == [b"x"] * n
+
+
+def test_without_syncfs_a_large_batch_fsyncs_file_by_file(
+    store: EmbeddedObjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real_fsync = durable_files.fsync_path
+
+    def fsync(path: str | Path) -> None:
+        synced.append(str(path))
+        real_fsync(path)
+
+    monkeypatch.setattr(embedded_store, "syncfs", lambda path: False)
+    monkeypatch.setattr(embedded_store, "fsync_path", fsync)
+    n = embedded_store._SYNCFS_MIN + 1
+    with store.batch():
+        for i in range(n):
+            store.put_object(B, f"f{i}/k", b"y")
+    # two temporary files per object, then each data and each metadata folder
+    assert len(synced) == 2 * n + 2 * n
+    assert [store.get_object(B, f"f{i}/k").body for i in range(n)] == [b"y"] * n
+
+
+def test_a_folder_removed_by_another_process_is_made_again(
+    store: EmbeddedObjectStore, tmp_path: Path
+) -> None:
+    store.put_object(B, "shared/folder/a", b"1")  # this store now knows the folders
+    other = EmbeddedObjectStore(tmp_path, durable=False)  # another process on the same data
+    other.delete_object(B, "shared/folder/a")  # prunes the empty folders
+    assert not (tmp_path / "objects" / B / "shared").exists()
+    store.put_object(B, "shared/folder/b", b"2")
+    assert store.get_object(B, "shared/folder/b").body == b"2"
+    with store.batch():
+        other.delete_object(B, "shared/folder/b")
+        store.put_object(B, "shared/folder/c", b"3")
+    assert store.get_object(B, "shared/folder/c").body == b"3"
 
 
 def test_the_same_key_twice_in_a_batch_keeps_the_last_write(
