@@ -122,40 +122,38 @@ def _case(i: int, resource: str) -> str:
     return json.dumps(case)
 
 
-def test_a_repeated_document_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The documents that CaseRunner sends to parse_policy, in order."""
     import opentruth.iam.cases as cases_module
+    from opentruth.iam.policy import parse_policy as real
 
     calls: list[object] = []
-    from opentruth.iam.policy import parse_policy as real
 
     def counting(doc: object, *, name: str = "policy") -> Any:
         calls.append(doc)
         return real(doc, name=name)
 
     monkeypatch.setattr(cases_module, "parse_policy", counting)
+    return calls
+
+
+def test_a_repeated_document_is_parsed_once(parsed: list[object]) -> None:
     runner = CaseRunner()
     # The same document in 600 different cases (different ids and requests).
     out = list(runner.run_lines([_case(i, "arn:aws:s3:::b/*") for i in range(600)]))
     assert {o["decision"] for o in out} == {"Allowed"}
-    assert len(calls) == 1
+    assert len(parsed) == 1
 
 
-def test_caching_stops_when_documents_never_repeat(monkeypatch: pytest.MonkeyPatch) -> None:
-    import opentruth.iam.cases as cases_module
+def test_caching_stops_when_documents_never_repeat(parsed: list[object]) -> None:
+    from opentruth.iam.cases import _PROBATION
 
-    calls: list[object] = []
-    from opentruth.iam.policy import parse_policy as real
-
-    def counting(doc: object, *, name: str = "policy") -> Any:
-        calls.append(doc)
-        return real(doc, name=name)
-
-    monkeypatch.setattr(cases_module, "parse_policy", counting)
     runner = CaseRunner()
-    distinct = [_case(i, f"arn:aws:s3:::b/{i}") for i in range(cases_module._PROBATION + 10)]
+    distinct = [_case(i, f"arn:aws:s3:::b/{i}") for i in range(_PROBATION + 10)]
     out = list(runner.run_lines(distinct))
     assert [o["decision"] for o in out] == ["Allowed"] * len(distinct)
-    assert len(calls) == len(distinct)
+    assert len(parsed) == len(distinct)
     assert runner._parsed == {}  # nothing is held once caching has stopped
     # Decisions stay correct after caching stops, for repeats too.
     again = list(runner.run_lines([_case(5, "arn:aws:s3:::b/6")]))

@@ -179,6 +179,25 @@ _SYNCFS_MIN = 4
 _KNOWN_DIRS_MAX = 65536
 
 
+class _PutSpec(NamedTuple):
+    """What a write stores besides the bytes."""
+
+    content_type: str
+    metadata: Mapping[str, str]
+    tags: Mapping[str, str]
+    etag: str | None
+
+    def meta_doc(self, md5: str, size: int) -> tuple[str, dict[str, object]]:
+        """(the object's ETag, its metadata document) once its bytes are written."""
+        final = self.etag or md5
+        doc: dict[str, object] = {
+            "etag": final, "size": size, "content_type": self.content_type,
+            "metadata": dict(self.metadata), "tags": dict(self.tags),
+            "last_modified": _now().isoformat(),
+        }  # fmt: skip
+        return final, doc
+
+
 class _Staged(NamedTuple):
     """An object written inside a batch: its two temporary files and where they go."""
 
@@ -535,13 +554,14 @@ class EmbeddedObjectStore:
         etag: str | None = None,
     ) -> PutResult:
         data, meta, parts = self._paths(bucket, key)
+        spec = _PutSpec(content_type, metadata, tags, etag)
         try:
-            return self._store_at(data, meta, parts, bucket, key, chunks, content_type, metadata, tags, etag)
+            return self._store_at(data, meta, parts, bucket, key, chunks, spec)
         except _FolderGone:
             # A folder this process knew was removed (by another process's delete): forget
             # them all and make them again. Nothing of ``chunks`` was read yet.
             self._known_dirs.clear()
-            return self._store_at(data, meta, parts, bucket, key, chunks, content_type, metadata, tags, etag)
+            return self._store_at(data, meta, parts, bucket, key, chunks, spec)
 
     def _store_at(
         self,
@@ -551,43 +571,24 @@ class EmbeddedObjectStore:
         bucket: str,
         key: str,
         chunks: Iterable[bytes],
-        content_type: str,
-        metadata: Mapping[str, str],
-        tags: Mapping[str, str],
-        etag: str | None,
+        spec: _PutSpec,
     ) -> PutResult:
         self._make_parents(self._objects / bucket, parts, key)
         self._make_parents(self._meta / bucket, parts, key)
         staged: dict[str, _Staged] | None = getattr(self._local, "staged", None)
         if staged is not None:
-            return self._stage(staged, data, meta, chunks, content_type, metadata, tags, etag)
+            return self._stage(staged, data, meta, chunks, spec)
         md5, size, _ = self._atomic_write(data, chunks)
-        final = etag or md5
-        doc = {
-            "etag": final, "size": size, "content_type": content_type, "metadata": dict(metadata),
-            "tags": dict(tags), "last_modified": _now().isoformat(),
-        }  # fmt: skip
+        final, doc = spec.meta_doc(md5, size)
         self._write_json(meta, doc)  # the commit point
         return PutResult(final)
 
     def _stage(
-        self,
-        staged: dict[str, _Staged],
-        data: Path,
-        meta: Path,
-        chunks: Iterable[bytes],
-        content_type: str,
-        metadata: Mapping[str, str],
-        tags: Mapping[str, str],
-        etag: str | None,
+        self, staged: dict[str, _Staged], data: Path, meta: Path, chunks: Iterable[bytes], spec: _PutSpec
     ) -> PutResult:
         """:meth:`_store` inside a batch: both files written, unsynced, under temporary names."""
         data_tmp, md5, size, _ = self._write_temp(data.parent, chunks, sync=False)
-        final = etag or md5
-        doc = {
-            "etag": final, "size": size, "content_type": content_type, "metadata": dict(metadata),
-            "tags": dict(tags), "last_modified": _now().isoformat(),
-        }  # fmt: skip
+        final, doc = spec.meta_doc(md5, size)
         try:
             body = json.dumps(doc, separators=(",", ":")).encode("utf-8")
             meta_tmp, *_ = self._write_temp(meta.parent, [body], sync=False)
