@@ -212,11 +212,11 @@ def main() -> None:
                 },
             )
             (blast([describe] * 200, 200))  # warm up
-            results["opentruth DescribeLabelingJob"] = (blast([describe] * REQUESTS, 200))
+            results["opentruth DescribeLabelingJob"] = blast([describe] * REQUESTS, 200)
             gets, puts = s3_requests(url, creds, "bench-in")
             (blast(gets[:200], 200))
-            results["opentruth S3 GetObject 4 KiB"] = (blast(gets, 200))
-            results["opentruth S3 PutObject 4 KiB"] = (blast(puts, 200))
+            results["opentruth S3 GetObject 4 KiB"] = blast(gets, 200)
+            results["opentruth S3 PutObject 4 KiB"] = blast(puts, 200)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -241,8 +241,8 @@ def main() -> None:
         ms3.put_object(Bucket="bench-in", Key="obj-4k", Body=BODY)
         gets, puts = s3_requests(murl, fake, "bench-in")
         (blast(gets[:200], 200))
-        results["moto S3 GetObject 4 KiB"] = (blast(gets, 200))
-        results["moto S3 PutObject 4 KiB"] = (blast(puts, 200))
+        results["moto S3 GetObject 4 KiB"] = blast(gets, 200)
+        results["moto S3 PutObject 4 KiB"] = blast(puts, 200)
     finally:
         moto.terminate()
         moto.wait(timeout=30)

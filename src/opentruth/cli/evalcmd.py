@@ -14,8 +14,6 @@ from typing import IO
 
 def run_eval(lines: Iterable[str | bytes], out: IO[bytes], explain: bool) -> None:
     """Write one JSON line per case to ``out``, in input order."""
-    import orjson
-
     from opentruth.iam.cases import CaseRunner
 
     # A batch run allocates many small, acyclic objects; the cyclic collector would spend a
@@ -23,8 +21,8 @@ def run_eval(lines: Iterable[str | bytes], out: IO[bytes], explain: bool) -> Non
     gc.freeze()
     gc.set_threshold(200_000, 50, 100)
     runner = CaseRunner()
-    for result in runner.run_lines(lines, explain=explain):
-        out.write(orjson.dumps(result))
+    for result in runner.run_lines_json(lines, explain=explain):
+        out.write(result)
         out.write(b"\n")
     out.flush()
 

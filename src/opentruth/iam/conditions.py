@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from opentruth.iam.patterns import Context, Pattern
@@ -83,23 +84,26 @@ _ORDER: dict[str, Callable[[object, object], bool]] = {
 }
 
 
+_NEGATIONS = {
+    "StringNotEquals": "StringEquals",
+    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+    "StringNotLike": "StringLike",
+    "NumericNotEquals": "NumericEquals",
+    "DateNotEquals": "DateEquals",
+    "NotIpAddress": "IpAddress",
+    "ArnNotEquals": "ArnEquals",
+    "ArnNotLike": "ArnLike",
+}
+
+
 def _positive(base: str) -> tuple[str, bool]:
     """Map a base operator to its positive form and whether it was negated."""
-    negations = {
-        "StringNotEquals": "StringEquals",
-        "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
-        "StringNotLike": "StringLike",
-        "NumericNotEquals": "NumericEquals",
-        "DateNotEquals": "DateEquals",
-        "NotIpAddress": "IpAddress",
-        "ArnNotEquals": "ArnEquals",
-        "ArnNotLike": "ArnLike",
-    }
-    if base in negations:
-        return negations[base], True
+    if base in _NEGATIONS:
+        return _NEGATIONS[base], True
     return base, False
 
 
+@lru_cache(maxsize=16384)
 def _value_test(positive: str, value: str, variables: bool) -> ValueTest:
     """Compile one policy value for a positive operator."""
     if positive == "StringEquals" and (not variables or "$" not in value):

@@ -33,14 +33,32 @@ def action_matches(st: Statement, action: str) -> bool:
     # (A request's action with "\0" in it could otherwise span two of the statement's.)
     hit = ("\0" + action + "\0") in joined and "\0" not in action
     if not hit and ("*" in joined or "?" in joined):
-        patterns = compiled[1]
-        if patterns is None:
-            patterns = compiled[1] = tuple(a for a in joined[1:-1].split("\0") if "*" in a or "?" in a)
-        for p in patterns:
-            if p == "*" or _action_match(p, action):
-                hit = True
-                break
+        split = compiled[1]
+        if split is None:
+            split = compiled[1] = _split_patterns(joined)
+        prefixes, others = split
+        # "s3:Get*" (and "*", whose prefix is empty) is a prefix test: one call for them all.
+        if action.startswith(prefixes):
+            hit = True
+        else:
+            for p in others:
+                if _action_match(p, action):
+                    hit = True
+                    break
     return hit != st.not_action
+
+
+def _split_patterns(joined: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(prefixes of the trailing-* patterns, the other patterns) of a statement's actions."""
+    prefixes: list[str] = []
+    others: list[str] = []
+    for a in joined[1:-1].split("\0"):
+        if "*" in a or "?" in a:
+            if a[-1] == "*" and a.count("*") == 1 and "?" not in a:
+                prefixes.append(a[:-1])
+            else:
+                others.append(a)
+    return tuple(prefixes), tuple(others)
 
 
 def resource_matches(st: Statement, resource: str, ctx: Context, variables: bool) -> bool:
@@ -55,7 +73,7 @@ def resource_matches(st: Statement, resource: str, ctx: Context, variables: bool
         # case-sensitive); the others are compiled only when an equality test fails.
         joined = "\0".join(raw)
         if "*" in joined or "?" in joined or "$" in joined:
-            literal = tuple(r for r in raw if "*" not in r and "?" not in r and "$" not in r)
+            literal = tuple([r for r in raw if "*" not in r and "?" not in r and "$" not in r])
         else:
             literal = raw
         compiled = st._resources = [literal, None]
@@ -67,7 +85,7 @@ def resource_matches(st: Statement, resource: str, ctx: Context, variables: bool
     patterns = compiled[1]
     if patterns is None:
         patterns = compiled[1] = tuple(
-            Pattern.compile(r, arn=True, variables=variables) for r in raw if r not in literal
+            [Pattern.compile(r, arn=True, variables=variables) for r in raw if r not in literal]
         )
     hit = False
     for p in patterns:
@@ -79,12 +97,17 @@ def resource_matches(st: Statement, resource: str, ctx: Context, variables: bool
 
 def conditions_hold(st: Statement, ctx: Context, variables: bool) -> bool:
     """Every condition of the statement holds (conditions AND together)."""
-    if not st.conditions:
+    conditions = st.conditions
+    if not conditions:
         return True
     compiled = st._conditions
     if compiled is None:
-        compiled = st._conditions = tuple(CompiledCondition.compile(c, variables) for c in st.conditions)
-    for c in compiled:  # noqa: SIM110 - a plain loop: no generator per call on the hot path
+        compiled = st._conditions = [None] * len(conditions)
+    # Conditions AND together: each is compiled when first reached, so a statement whose first
+    # condition fails never compiles the others.
+    for i, c in enumerate(compiled):
+        if c is None:
+            c = compiled[i] = CompiledCondition.compile(conditions[i], variables)
         if not c.holds(ctx):
             return False
     return True

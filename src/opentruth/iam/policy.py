@@ -54,6 +54,7 @@ _STATEMENT_KEYS = frozenset(
     }
 )
 # A service prefix is letters, digits and hyphens; a wildcard there is refused by IAM.
+_TOP_KEYS = frozenset({"Version", "Id", "Statement"})
 # \Z, not $: "$" would also match before a trailing newline and let "s3:GetObject\n" through.
 _ACTION_RE = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+\Z")
 # The same test for a whole Action list at once, joined by newlines: one call, not one per action.
@@ -388,7 +389,7 @@ def _well_formed_statement(raw: dict[str, Any], index: int) -> Statement | None:
 
 def load_document(doc: object) -> dict[str, Any]:
     """Accept a dict or JSON text; raise :class:`PolicyError` for anything else."""
-    if isinstance(doc, str | bytes):
+    if isinstance(doc, (str, bytes)):  # a tuple: no union object per call
         try:
             doc = json.loads(doc)
         except (ValueError, RecursionError) as exc:
@@ -407,6 +408,20 @@ def parse_policy(doc: object, *, name: str = "policy") -> Policy:
 
     Raises :class:`PolicyError` with ERROR findings for anything IAM would refuse to store.
     """
+    if type(doc) is dict and _TOP_KEYS.issuperset(doc):
+        # The well-formed document in one pass; anything else takes the path that explains it.
+        version = doc.get("Version", VERSION_2008)
+        body = doc.get("Statement")
+        if version in (VERSION_2012, VERSION_2008) and body is not None:
+            items = body if type(body) is list else [body]
+            statements: list[Statement] = []
+            for i, item in enumerate(items):
+                st = _well_formed_statement(item, i) if type(item) is dict else None
+                if st is None:
+                    break
+                statements.append(st)
+            else:
+                return Policy(name, version, tuple(statements), doc, "Version" in doc)
     raw = load_document(doc)
     p = _Parser()
     for key in raw:
@@ -424,7 +439,7 @@ def parse_policy(doc: object, *, name: str = "policy") -> Policy:
         p.error("MISSING_STATEMENT", "a policy needs a Statement", "$")
     body = raw.get("Statement", [])
     items = body if isinstance(body, list) else [body]
-    statements: list[Statement] = []
+    statements = []
     for i, item in enumerate(items):
         st = _well_formed_statement(item, i) if type(item) is dict else None
         if st is None:

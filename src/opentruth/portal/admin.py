@@ -296,8 +296,15 @@ def build_admin(
                 job = repo_jobs.get_job(s, name, account_id=res.account)
             except NotFoundError:
                 return message_page(
-                    config, "No such job", f"There is no labeling job {name}.", status=404,
-                    area=AREA, back="/admin", user=user.name, csrf=csrf, logout_action=LOGOUT,
+                    config,
+                    "No such job",
+                    f"There is no labeling job {name}.",
+                    status=404,
+                    area=AREA,
+                    back="/admin",
+                    user=user.name,
+                    csrf=csrf,
+                    logout_action=LOGOUT,
                 )
             summary = _job_summary(s, job)
             times = stats.completions(s, job)

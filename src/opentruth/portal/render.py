@@ -60,9 +60,7 @@ BUILTIN_TYPES = (
     "SemanticSegmentation",
 )
 
-_LOADER_RE = re.compile(
-    r"(<script\b[^>]*?\bsrc\s*=\s*[\"']?)" + re.escape(GT_LOADER), re.IGNORECASE
-)
+_LOADER_RE = re.compile(r"(<script\b[^>]*?\bsrc\s*=\s*[\"']?)" + re.escape(GT_LOADER), re.IGNORECASE)
 _SCRIPT_TAG_RE = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 _HAS_SRC_RE = re.compile(r"\bsrc\s*=", re.IGNORECASE)
 

@@ -146,8 +146,11 @@ def set_csrf_cookie(response: Response, token: str, *, secure: bool, max_age: in
 def check_csrf_form(request: Request, sent: object) -> None:
     """Raise :class:`CsrfFormError` unless the form's token equals the cookie."""
     expected = request.cookies.get(CSRF_COOKIE, "")
-    if not isinstance(sent, str) or not sent or not expected or not hmac.compare_digest(
-        sent.encode(), expected.encode()
+    if (
+        not isinstance(sent, str)
+        or not sent
+        or not expected
+        or not hmac.compare_digest(sent.encode(), expected.encode())
     ):
         raise CsrfFormError("the form has no valid CSRF token; reload the page and try again")
 

@@ -76,9 +76,7 @@ def static_root() -> Path:
     return Path(str(resources.files("opentruth.portal").joinpath("static")))
 
 
-def build_task_views(
-    service: WorkerService, renderer: TemplateRenderer, config: PortalConfig
-) -> APIRouter:
+def build_task_views(service: WorkerService, renderer: TemplateRenderer, config: PortalConfig) -> APIRouter:
     """The render, object and static routes."""
     router = APIRouter()
     res = service.res

@@ -62,9 +62,7 @@ def build_worker_pages(service: WorkerService, config: PortalConfig) -> APIRoute
     router = APIRouter()
     res = service.res
 
-    def login_form(
-        request: Request, *, error: str = "", username: str = "", status: int = 200
-    ) -> Response:
+    def login_form(request: Request, *, error: str = "", username: str = "", status: int = 200) -> Response:
         token, fresh = csrf_token(request)
         response = page(
             "login",
@@ -164,8 +162,13 @@ def build_worker_pages(service: WorkerService, config: PortalConfig) -> APIRoute
             job = job_of_worker(res, worker, job_name)
         except OpenTruthError as exc:
             return message_page(
-                config, "Job not found", exc.message, status=404, back="/worker/jobs",
-                user=worker.username, csrf=csrf,
+                config,
+                "Job not found",
+                exc.message,
+                status=404,
+                back="/worker/jobs",
+                user=worker.username,
+                csrf=csrf,
             )
         human = job.request["HumanTaskConfig"]
         if job.status != JobStatus.IN_PROGRESS.value:
@@ -195,8 +198,13 @@ def build_worker_pages(service: WorkerService, config: PortalConfig) -> APIRoute
             job = job_of_worker(res, worker, job_name)
         except OpenTruthError as exc:
             return message_page(
-                config, "Job not found", exc.message, status=404, back="/worker/jobs",
-                user=worker.username, csrf=csrf,
+                config,
+                "Job not found",
+                exc.message,
+                status=404,
+                back="/worker/jobs",
+                user=worker.username,
+                csrf=csrf,
             )
         return page(
             "done",
