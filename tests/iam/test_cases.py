@@ -158,3 +158,32 @@ def test_caching_stops_when_documents_never_repeat(parsed: list[object]) -> None
     # Decisions stay correct after caching stops, for repeats too.
     again = list(runner.run_lines([_case(5, "arn:aws:s3:::b/6")]))
     assert again[0]["decision"] == "ImplicitlyDenied"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"id":"abc","x":1}',
+        b'{"id": "abc", "x":1}',
+        b'{"id":"a\\"b","x":1}',
+        b'{"id":"a\\\\","x":1}',
+        b'{"x":1}',
+        b'{"id":"abc"}',
+        b'{"id":"",  "x":1}',
+        b'{"id":7,"x":1}',
+    ],
+)
+def test_the_id_split_agrees_with_the_regular_expression(line: bytes) -> None:
+    from opentruth.iam.cases import _LEADING_ID, _split_id
+
+    m = _LEADING_ID.match(line)
+    assert _split_id(line) == (None if m is None else (m.group(1), line[m.end() :]))
+
+
+def test_a_repeated_case_is_answered_with_its_own_id() -> None:
+    runner = CaseRunner()
+    line = _case(1, "arn:aws:s3:::b/*")
+    again = line.replace('"id": "c1"', '"id": "again"')
+    first, second = runner.run_lines_json([line, again])
+    assert json.loads(first) == {"id": "c1", "decision": "Allowed"}
+    assert json.loads(second) == {"id": "again", "decision": "Allowed"}
