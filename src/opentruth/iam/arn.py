@@ -8,9 +8,10 @@ colon. S3 and IAM ARNs keep the region (and for S3 the account) segment empty.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@dataclass(frozen=True, slots=True)
 class Arn:
     """A parsed ARN. Fields keep their original case: ARNs compare case-sensitively."""
 
@@ -33,8 +34,12 @@ class Arn:
         return ""
 
 
+@lru_cache(maxsize=8192)
 def parse_arn(text: str) -> Arn | None:
-    """Parse ``text`` as an ARN; ``None`` if it is not one (fewer than six segments)."""
+    """Parse ``text`` as an ARN; ``None`` if it is not one (fewer than six segments).
+
+    Memoised: requests name the same principals and resources over and over. The result is
+    shared, so treat it as read-only, like every parsed value here."""
     parts = text.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn" or not parts[1] or not parts[2]:
         return None

@@ -188,6 +188,7 @@ class CaseRunner:
 # Documents looked up before the policy cache decides whether it pays for itself.
 _PROBATION = 512
 
+
 def _split_id(line: bytes) -> tuple[bytes, bytes] | None:
     """(the id's JSON string token, the rest of the line) for a line that starts with its id
     member, else ``None``. The compact form ``{"id":"...",`` is split with two searches; any

@@ -32,7 +32,7 @@ def action_matches(st: Statement, action: str) -> bool:
     joined: str = compiled[0]
     # (A request's action with "\0" in it could otherwise span two of the statement's.)
     hit = ("\0" + action + "\0") in joined and "\0" not in action
-    if not hit and ("*" in joined or "?" in joined):
+    if not hit and ("*" in joined or "?" in joined) and _may_match_pattern(joined, action):
         split = compiled[1]
         if split is None:
             split = compiled[1] = _split_patterns(joined)
@@ -46,6 +46,14 @@ def action_matches(st: Statement, action: str) -> bool:
                     hit = True
                     break
     return hit != st.not_action
+
+
+def _may_match_pattern(joined: str, action: str) -> bool:
+    """Whether any pattern of the statement could match ``action``: a service prefix never
+    holds a wildcard (policies with one are refused), so only "*" itself or a pattern of the
+    action's own service can."""
+    colon = action.find(":")
+    return colon < 0 or "\0*\0" in joined or ("\0" + action[: colon + 1]) in joined
 
 
 def _split_patterns(joined: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -335,6 +335,23 @@ def _plain_strings(value: Any) -> tuple[str, ...] | None:
     return None
 
 
+def _plain_principal(value: Any) -> dict[str, tuple[str, ...]] | None:
+    """A Principal that is "*" or an object of known principal types, else ``None``."""
+    if value == "*":
+        return {"*": ("*",)}
+    if type(value) is not dict or not value:
+        return None
+    out: dict[str, tuple[str, ...]] = {}
+    for kind, names in value.items():
+        if kind not in PRINCIPAL_TYPES:
+            return None
+        parsed = _plain_strings(names)
+        if parsed is None:
+            return None
+        out[kind] = parsed
+    return out
+
+
 def _plain_conditions(value: Any) -> tuple[Condition, ...] | None:
     """The Condition block when every operator is known and every value a string."""
     if type(value) is not dict:
@@ -384,8 +401,14 @@ def _well_formed_statement(raw: dict[str, Any], index: int) -> Statement | None:
         resources = _plain_strings(raw["Resource"])
         if resources is None:
             return None
-    if "Principal" in raw or "NotPrincipal" in raw:
-        return None  # rare outside trust and resource policies: the slow path handles them
+    principals: dict[str, tuple[str, ...]] | None = None
+    not_principal = "NotPrincipal" in raw
+    if not_principal or "Principal" in raw:
+        if not_principal and "Principal" in raw:
+            return None
+        principals = _plain_principal(raw["NotPrincipal" if not_principal else "Principal"])
+        if principals is None:
+            return None
     conditions: tuple[Condition, ...] = ()
     if "Condition" in raw:
         parsed = _plain_conditions(raw["Condition"])
@@ -393,7 +416,16 @@ def _well_formed_statement(raw: dict[str, Any], index: int) -> Statement | None:
             return None
         conditions = parsed
     return Statement(
-        index, sid, effect, actions, not_action, resources, not_resource, None, False, conditions
+        index,
+        sid,
+        effect,
+        actions,
+        not_action,
+        resources,
+        not_resource,
+        principals,
+        not_principal,
+        conditions,
     )
 
 
