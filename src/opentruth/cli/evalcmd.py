@@ -21,9 +21,9 @@ def run_eval(lines: Iterable[str | bytes], out: IO[bytes], explain: bool) -> Non
     gc.freeze()
     gc.set_threshold(200_000, 50, 100)
     runner = CaseRunner()
+    write = out.write
     for result in runner.run_lines_json(lines, explain=explain):
-        out.write(result)
-        out.write(b"\n")
+        write(result + b"\n")
     out.flush()
 
 

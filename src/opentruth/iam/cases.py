@@ -195,7 +195,7 @@ def _split_id(line: bytes) -> tuple[bytes, bytes] | None:
     other spacing or an escaped id goes through the regular expression."""
     if line.startswith(b'{"id":"'):
         end = line.find(b'"', 7)
-        if end > 0 and line[end + 1 : end + 2] == b"," and b"\\" not in line[7:end]:
+        if end > 0 and line[end + 1 : end + 2] == b"," and line.find(b"\\", 7, end) < 0:
             return line[6 : end + 1], line[end + 2 :]
     m = _LEADING_ID.match(line)
     return None if m is None else (m.group(1), line[m.end() :])
