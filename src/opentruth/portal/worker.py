@@ -62,6 +62,11 @@ def build_worker_pages(service: WorkerService, config: PortalConfig) -> APIRoute
     router = APIRouter()
     res = service.res
 
+    def not_found(exc: OpenTruthError, username: str, csrf: str) -> Response:
+        return message_page(
+            config, "Job not found", exc.message, status=404, back="/worker/jobs", user=username, csrf=csrf
+        )
+
     def login_form(request: Request, *, error: str = "", username: str = "", status: int = 200) -> Response:
         token, fresh = csrf_token(request)
         response = page(
@@ -161,15 +166,7 @@ def build_worker_pages(service: WorkerService, config: PortalConfig) -> APIRoute
         try:
             job = job_of_worker(res, worker, job_name)
         except OpenTruthError as exc:
-            return message_page(
-                config,
-                "Job not found",
-                exc.message,
-                status=404,
-                back="/worker/jobs",
-                user=worker.username,
-                csrf=csrf,
-            )
+            return not_found(exc, worker.username, csrf)
         human = job.request["HumanTaskConfig"]
         if job.status != JobStatus.IN_PROGRESS.value:
             return redirect(f"/worker/jobs/{job_name}/done", config)
@@ -197,15 +194,7 @@ def build_worker_pages(service: WorkerService, config: PortalConfig) -> APIRoute
         try:
             job = job_of_worker(res, worker, job_name)
         except OpenTruthError as exc:
-            return message_page(
-                config,
-                "Job not found",
-                exc.message,
-                status=404,
-                back="/worker/jobs",
-                user=worker.username,
-                csrf=csrf,
-            )
+            return not_found(exc, worker.username, csrf)
         return page(
             "done",
             title="No more tasks",
