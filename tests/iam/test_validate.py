@@ -489,3 +489,14 @@ def test_a_broken_statement_does_not_hide_the_others() -> None:
     codes = [(f.code, f.path) for f in validate_policy(doc)]
     assert ("INVALID_EFFECT", "$.Statement[0].Effect") in codes
     assert ("UNKNOWN_ACTION", "$.Statement[1].Action") in codes
+
+
+def test_a_resource_that_is_only_a_variable_is_a_finding_not_a_crash() -> None:
+    # Found by the fuzz test: the wrong-service hint assumed an ARN with a service segment.
+    doc = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "${aws:username}"}],
+    }
+    codes = [f.code for f in validate_policy(doc)]
+    assert "INTERNAL_ERROR" not in codes
+    assert "RESOURCE_TYPE_MISMATCH" in codes

@@ -405,7 +405,8 @@ class _Validator:
         fix = ""
         services = {rt.arn.split(":")[2] for a in infos for rt in a.resource_types if rt.arn.count(":") >= 2}
         parts = resource.split(":", 5)
-        if len(services) == 1 and parts[2] not in services:
+        # A resource that is only a variable ("${aws:username}") has no service segment to fix.
+        if len(services) == 1 and len(parts) >= 3 and parts[2] not in services:
             # The usual slip: the right name under the wrong service (the seed's sqs topic ARNs).
             (service,) = services
             candidate = ":".join([*parts[:2], service, *parts[3:]])
