@@ -248,9 +248,14 @@ class Pointer:
         self.page.mouse.click(*self.at(x, y))
 
 
-def select_text(page: Page, frame: FrameLocator, words: str) -> None:
-    """Drag the mouse across ``words`` in crowd-entity-annotation's text, as a worker does."""
-    frame.locator("crowd-entity-annotation .entity-text").scroll_into_view_if_needed()
+def select_text(
+    page: Page, frame: FrameLocator, words: str, *, iframe_selector: str = "#task-frame", scroll: bool = True
+) -> None:
+    """Drag the mouse across ``words`` in crowd-entity-annotation's text, as a worker does.
+
+    ``iframe_selector`` finds the frame on the page (the portal's, or a test harness's)."""
+    if scroll:
+        frame.locator("crowd-entity-annotation .entity-text").scroll_into_view_if_needed()
     rect: dict[str, float] = frame.locator("crowd-entity-annotation").evaluate(
         """(el, words) => {
             const box = el.shadowRoot.querySelector('.entity-text');
@@ -267,7 +272,7 @@ def select_text(page: Page, frame: FrameLocator, words: str) -> None:
         }""",
         words,
     )
-    iframe = page.locator("#task-frame").bounding_box()
+    iframe = page.locator(iframe_selector).bounding_box()
     assert iframe is not None
     y = iframe["y"] + rect["y"]
     page.mouse.move(iframe["x"] + rect["left"] + 1, y)

@@ -8,6 +8,7 @@ from typing import Any
 from playwright.sync_api import FrameLocator, Page, expect
 
 from browser.conftest import CrowdHarness
+from browsersupport import select_text
 
 # An emoji first: offsets count code points (as Python does), not UTF-16 units.
 TEXT = "\U0001f600 Alice met Bob in Paris last week."
@@ -18,31 +19,8 @@ LABELS = (
 
 
 def select_words(page: Page, frame: FrameLocator, words: str) -> None:
-    """Drag the mouse across ``words`` in the element's text, as a worker does."""
-    rect: dict[str, float] = frame.locator("crowd-entity-annotation").evaluate(
-        """(el, words) => {
-            const box = el.shadowRoot.querySelector('.entity-text');
-            const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-                const i = n.data.indexOf(words);
-                if (i < 0) continue;
-                const r = document.createRange();
-                r.setStart(n, i); r.setEnd(n, i + words.length);
-                const b = r.getBoundingClientRect();
-                return {left: b.left, right: b.right, y: b.top + b.height / 2};
-            }
-            throw new Error('text not found: ' + words);
-        }""",
-        words,
-    )
-    iframe = page.locator("#task").bounding_box()
-    assert iframe is not None
-    y = iframe["y"] + rect["y"]
-    page.mouse.move(iframe["x"] + rect["left"] + 1, y)
-    page.mouse.down()
-    page.mouse.move(iframe["x"] + (rect["left"] + rect["right"]) / 2, y)
-    page.mouse.move(iframe["x"] + rect["right"] - 1, y)
-    page.mouse.up()
+    """Drag the mouse across ``words`` in the element's text, in the harness's frame."""
+    select_text(page, frame, words, iframe_selector="#task", scroll=False)
 
 
 def entity_page(crowd: CrowdHarness, name: str = "ner.html", extra: str = "") -> str:

@@ -41,11 +41,11 @@ need ``kms:Decrypt`` through the session as well; HeadObject does not.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 
 from opentruth.cloud import sse
+from opentruth.cloud.bucket_policies import BucketPolicies
 from opentruth.cloud.keys import KeyManager
 from opentruth.cloud.objectstore import (
     Body,
@@ -54,7 +54,6 @@ from opentruth.cloud.objectstore import (
     CompletedPart,
     InvalidArgument,
     ListResult,
-    MalformedPolicy,
     NoSuchBucket,
     NoSuchKey,
     ObjectData,
@@ -64,7 +63,7 @@ from opentruth.cloud.objectstore import (
     PutResult,
 )
 from opentruth.cloud.session import RoleAccessDeniedError, RoleSession
-from opentruth.iam import NamedPolicy, PolicyError, parse_policy
+from opentruth.iam import NamedPolicy
 from opentruth.iam.patterns import ContextValue
 
 
@@ -102,8 +101,7 @@ class AuthorizedObjectStore:
         self.session = session
         self.keys = keys
         self.default_kms_key = default_kms_key or None
-        self._policies: dict[tuple[str, str], NamedPolicy] = {}
-        self._lock = threading.Lock()
+        self._policies = BucketPolicies(store)
 
     @property
     def account(self) -> str:
@@ -116,27 +114,7 @@ class AuthorizedObjectStore:
     # ---------------------------------------------------------------- decisions
 
     def _bucket_policy(self, bucket: str) -> NamedPolicy | None:
-        try:
-            text = self.store.get_bucket_policy(bucket)
-        except NoSuchBucket:
-            return None  # the call itself will report the missing bucket once authorised
-        if text is None:
-            return None
-        with self._lock:
-            hit = self._policies.get((bucket, text))
-        if hit is not None:
-            return hit
-        name = f"bucket-policy:{bucket}"
-        try:
-            named = NamedPolicy(name, parse_policy(text, name=name))
-        except PolicyError as exc:
-            raise MalformedPolicy(f"the policy of bucket {bucket!r} does not parse: {exc.message}") from None
-        with self._lock:
-            if len(self._policies) > 256:
-                self._policies.clear()
-            # Keyed by the text: a changed policy is parsed again, an unchanged one never.
-            self._policies[(bucket, text)] = named
-        return named
+        return self._policies.policy(bucket)
 
     def _authorize(
         self,

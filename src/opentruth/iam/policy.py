@@ -59,25 +59,25 @@ _TOP_KEYS = frozenset({"Version", "Id", "Statement"})
 _ACTION_RE = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+\Z")
 
 
-@lru_cache(maxsize=65536)
-def _action_ok(action: str) -> bool:
-    return action == "*" or _ACTION_RE.match(action) is not None
-
-
 # Action names already found well formed: a statement whose actions are all here (the usual
-# case: policies reuse a small vocabulary) is checked with one set operation.
+# case: policies reuse a small vocabulary) is checked with one set operation. The one cache of
+# that fact; malformed names are rare and simply checked again.
 _VALID_ACTIONS: set[str] = set()
 
 
-def _actions_ok(actions: tuple[str, ...]) -> bool:
-    for action in actions:
-        if action not in _VALID_ACTIONS:
-            if not _action_ok(action):
-                return False
-            if len(_VALID_ACTIONS) >= 65536:
-                _VALID_ACTIONS.clear()
-            _VALID_ACTIONS.add(action)
+def _action_ok(action: str) -> bool:
+    if action in _VALID_ACTIONS:
+        return True
+    if action != "*" and _ACTION_RE.match(action) is None:
+        return False
+    if len(_VALID_ACTIONS) >= 65536:
+        _VALID_ACTIONS.clear()
+    _VALID_ACTIONS.add(action)
     return True
+
+
+def _actions_ok(actions: tuple[str, ...]) -> bool:
+    return _VALID_ACTIONS.issuperset(actions) or all(map(_action_ok, actions))
 
 
 class PolicyError(ValidationError):
@@ -387,7 +387,7 @@ def _well_formed_statement(raw: dict[str, Any], index: int) -> Statement | None:
     actions = _plain_strings(raw["NotAction" if not_action else "Action"])
     if actions is None:
         return None
-    if not _VALID_ACTIONS.issuperset(actions) and not _actions_ok(actions):
+    if not _actions_ok(actions):
         return None
     not_resource = "NotResource" in raw
     resources: tuple[str, ...] | None = None

@@ -40,10 +40,9 @@ from opentruth.portal.pages import page
 from opentruth.portal.security import (
     TooManyAttempts,
     client_address,
-    csrf_token,
     set_csrf_cookie,
 )
-from opentruth.portal.web import PortalConfig, checked_form, message_page, redirect
+from opentruth.portal.web import PortalConfig, checked_form, login_form_page, message_page, redirect
 
 ADMIN_COOKIE = "ot_admin"
 AREA = "dashboard"
@@ -184,22 +183,17 @@ def build_admin(
         )
 
     def login_form(request: Request, *, error: str = "", username: str = "", status: int = 200) -> Response:
-        token, fresh = csrf_token(request)
-        response = page(
-            "login",
-            title="Dashboard login",
+        return login_form_page(
+            config,
+            request,
             area=AREA,
-            csp_allow=config.csp_allow,
-            status=status,
-            csrf=token,
+            title="Dashboard login",
             heading="Log in to the job dashboard",
             action="/admin/login",
             error=error,
             username=username,
+            status=status,
         )
-        if fresh:
-            set_csrf_cookie(response, token, secure=config.secure_cookies)
-        return response
 
     @router.get("/admin/login")
     def login_page(request: Request) -> Response:

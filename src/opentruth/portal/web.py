@@ -11,7 +11,14 @@ from starlette.responses import RedirectResponse, Response
 
 from opentruth.errors import ValidationError
 from opentruth.portal.pages import page
-from opentruth.portal.security import LoginLimiter, check_csrf_form, harden, page_csp
+from opentruth.portal.security import (
+    LoginLimiter,
+    check_csrf_form,
+    csrf_token,
+    harden,
+    page_csp,
+    set_csrf_cookie,
+)
 
 MAX_FORM_BYTES = 16 * 1024
 
@@ -89,4 +96,35 @@ def message_page(
     )
     for name, value in headers:
         response.headers[name] = value
+    return response
+
+
+def login_form_page(
+    config: PortalConfig,
+    request: Request,
+    *,
+    area: str,
+    title: str,
+    heading: str,
+    action: str,
+    error: str = "",
+    username: str = "",
+    status: int = 200,
+) -> Response:
+    """The login form of an area, with a CSRF token (set as a cookie when it is new)."""
+    token, fresh = csrf_token(request)
+    response = page(
+        "login",
+        title=title,
+        area=area,
+        csp_allow=config.csp_allow,
+        status=status,
+        csrf=token,
+        heading=heading,
+        action=action,
+        error=error,
+        username=username,
+    )
+    if fresh:
+        set_csrf_cookie(response, token, secure=config.secure_cookies)
     return response

@@ -24,10 +24,9 @@ from opentruth.portal.pages import page
 from opentruth.portal.security import (
     TooManyAttempts,
     client_address,
-    csrf_token,
     set_csrf_cookie,
 )
-from opentruth.portal.web import PortalConfig, checked_form, message_page, redirect
+from opentruth.portal.web import PortalConfig, checked_form, login_form_page, message_page, redirect
 
 AREA = "worker"
 
@@ -68,22 +67,17 @@ def build_worker_pages(service: WorkerService, config: PortalConfig) -> APIRoute
         )
 
     def login_form(request: Request, *, error: str = "", username: str = "", status: int = 200) -> Response:
-        token, fresh = csrf_token(request)
-        response = page(
-            "login",
-            title="Log in",
+        return login_form_page(
+            config,
+            request,
             area=AREA,
-            csp_allow=config.csp_allow,
-            status=status,
-            csrf=token,
+            title="Log in",
             heading="Log in to label",
             action="/worker/login",
             error=error,
             username=username,
+            status=status,
         )
-        if fresh:
-            set_csrf_cookie(response, token, secure=config.secure_cookies)
-        return response
 
     @router.get("/worker")
     def home(request: Request) -> Response:

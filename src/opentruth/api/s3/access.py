@@ -12,7 +12,6 @@ statement whose principal is ``*`` can allow it (S3 then says just ``Access Deni
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,9 +19,10 @@ from datetime import UTC, datetime
 from opentruth.api.authz import authorize, request_context
 from opentruth.api.s3.errors import anonymous_denied
 from opentruth.api.sigv4 import SignedRequest
-from opentruth.cloud.objectstore import MalformedPolicy, NoSuchBucket, NoSuchKey, ObjectStore
+from opentruth.cloud.bucket_policies import BucketPolicies
+from opentruth.cloud.objectstore import NoSuchBucket, NoSuchKey, ObjectStore
 from opentruth.db.repo_iam import Caller
-from opentruth.iam import NamedPolicy, PolicyError, parse_policy
+from opentruth.iam import NamedPolicy
 from opentruth.iam.evaluate import Evaluator, PolicySet, Request
 from opentruth.iam.patterns import ContextValue
 
@@ -109,31 +109,11 @@ class Authorizer:
     def __init__(self, store: ObjectStore, evaluator: Evaluator | None = None) -> None:
         self.store = store
         self.evaluator = evaluator or Evaluator()
-        self._policies: dict[tuple[str, str], NamedPolicy] = {}
-        self._lock = threading.Lock()
+        self._policies = BucketPolicies(store, max_cached=1024)
 
     def bucket_policy(self, bucket: str) -> NamedPolicy | None:
         """The parsed policy of ``bucket`` (cached by its text), or ``None``."""
-        try:
-            text = self.store.get_bucket_policy(bucket)
-        except NoSuchBucket:
-            return None  # the operation itself reports the missing bucket once authorised
-        if text is None:
-            return None
-        with self._lock:
-            hit = self._policies.get((bucket, text))
-        if hit is not None:
-            return hit
-        name = f"bucket-policy:{bucket}"
-        try:
-            named = NamedPolicy(name, parse_policy(text, name=name))
-        except PolicyError as exc:
-            raise MalformedPolicy(f"the policy of bucket {bucket!r} does not parse: {exc.message}") from None
-        with self._lock:
-            if len(self._policies) > 1024:
-                self._policies.clear()
-            self._policies[(bucket, text)] = named
-        return named
+        return self._policies.policy(bucket)
 
     def check(
         self,
