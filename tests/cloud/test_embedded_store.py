@@ -475,6 +475,36 @@ def test_a_folder_removed_by_another_process_is_made_again(
     assert store.get_object(B, "shared/folder/c").body == b"3"
 
 
+def test_a_known_ancestor_removed_by_another_process_is_made_again(
+    store: EmbeddedObjectStore, tmp_path: Path
+) -> None:
+    store.put_object(B, "deep/a/b/c/k", b"1")  # known: deep, deep/a, deep/a/b, deep/a/b/c
+    other = EmbeddedObjectStore(tmp_path, durable=False)
+    other.delete_object(B, "deep/a/b/c/k")  # prunes every one of them
+    # A new folder under known (but now missing) ones: they are all made again.
+    store.put_object(B, "deep/a/b/new/k", b"2")
+    assert store.get_object(B, "deep/a/b/new/k").body == b"2"
+    assert [o.key for o in store.list_objects(B, prefix="deep/").objects] == ["deep/a/b/new/k"]
+
+
+def test_new_folders_under_known_ones_are_made_without_asking_for_the_known_ones(
+    store: EmbeddedObjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.put_object(B, "jobs/j/worker-response/0/r.json", b"{}")
+    made: list[str] = []
+    real_mkdir = os.mkdir
+
+    def mkdir(path: str, *args: object, **kwargs: object) -> None:
+        made.append(str(path))
+        real_mkdir(path)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    store.put_object(B, "jobs/j/worker-response/1/r.json", b"{}")
+    # Only the new object folder, once in the data tree and once in the metadata tree.
+    assert sorted(p.rsplit("/", 1)[-1] for p in made) == ["1", "1"]
+    assert store.get_object(B, "jobs/j/worker-response/1/r.json").body == b"{}"
+
+
 def test_the_same_key_twice_in_a_batch_keeps_the_last_write(
     store: EmbeddedObjectStore, tmp_path: Path
 ) -> None:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import OperationalError
 
-from opentruth.db.engine import Database, default_url, is_retryable, make_engine
+from opentruth.db.engine import (
+    SQLITE_AUTOCHECKPOINT_PAGES,
+    Database,
+    default_url,
+    is_retryable,
+    make_engine,
+)
 from opentruth.db.models import Account
 
 
@@ -51,6 +58,7 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == SQLITE_AUTOCHECKPOINT_PAGES
     finally:
         engine.dispose()
 
@@ -162,3 +170,43 @@ def test_run_does_not_retry_other_errors(engine: Engine) -> None:
     with pytest.raises(OperationalError):
         db.run(work)
     assert len(calls) == 1
+
+
+def test_a_checkpoint_copies_the_wal_back_without_blocking_a_reader(db: Database) -> None:
+    if db.dialect != "sqlite":
+        assert db.checkpoint() is None
+        return
+    for i in range(20):
+        with db.transaction() as s:
+            s.execute(text("CREATE TABLE IF NOT EXISTS ckpt (n INTEGER)"))
+            s.execute(text("INSERT INTO ckpt VALUES (:n)"), {"n": i})
+    with db.read() as reader:
+        assert reader.execute(text("SELECT count(*) FROM ckpt")).scalar() == 20  # holds a snapshot
+        result = db.checkpoint()  # PASSIVE: returns at once, whatever the reader holds
+        assert result is not None and result[0] > 0
+    frames, copied = db.checkpoint() or (0, 0)
+    assert frames == copied  # with no reader left, all of the WAL is in the file
+
+
+def test_the_checkpointer_runs_in_a_thread_until_stopped(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rounds = threading.Semaphore(0)
+    real = db.checkpoint
+
+    def counted() -> tuple[int, int] | None:
+        rounds.release()
+        return real()
+
+    monkeypatch.setattr(db, "checkpoint", counted)
+    db.start_checkpointer(every=0.01)
+    try:
+        if db.dialect != "sqlite":
+            assert db._checkpointer is None  # PostgreSQL checkpoints itself
+            return
+        assert db._checkpointer is not None and db._checkpointer.name == "opentruth-checkpointer"
+        for _ in range(3):
+            assert rounds.acquire(timeout=30)
+    finally:
+        db.stop_checkpointer()
+    assert db._checkpointer is None

@@ -23,7 +23,7 @@ first, and anything no route matches falls through to it as well.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -284,8 +284,18 @@ class _AwsFirst:
             await self.app(scope, receive, send)
 
 
+class Lane(Protocol):
+    """An ASGI app that answers the requests it :meth:`matches` past FastAPI's own layers."""
+
+    def matches(self, scope: Scope) -> bool:
+        """Whether this lane answers the request (called for every non-AWS HTTP request)."""
+        ...
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None: ...
+
+
 class _App(FastAPI):
-    """FastAPI, with AWS requests sent past its own layers.
+    """FastAPI, with AWS requests (and the requests of added lanes) sent past its own layers.
 
     FastAPI wraps every request in its telemetry check, error page and body-limit middleware
     before the user middleware; for an AWS request (whose endpoint answers every error itself)
@@ -294,9 +304,21 @@ class _App(FastAPI):
     AWS requests before, and still do: metrics, for one), built a second time around the
     endpoint; every other request takes the full stack. Such middleware are thus instantiated
     twice: state they must share, such as a metrics registry, has to be passed in, as it is.
+
+    A :class:`Lane` (:func:`add_lane`) gets the same treatment for the requests it matches:
+    the worker API's task calls, a tight loop whose own work is smaller than FastAPI's.
     """
 
-    _aws: ASGIApp | None = None
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._aws: ASGIApp | None = None
+        self._lanes: list[Lane] = []
+        self._lane_apps: list[ASGIApp] = []
+
+    def add_lane(self, lane: Lane) -> None:
+        if self.middleware_stack is not None:
+            raise RuntimeError("add lanes before the application starts")
+        self._lanes.append(lane)
 
     def build_middleware_stack(self) -> ASGIApp:
         full = super().build_middleware_stack()
@@ -309,24 +331,48 @@ class _App(FastAPI):
                 endpoint = found if isinstance(found, AwsEndpoint) else None
                 break
             outer.append(middleware)
-        if endpoint is not None:
-            aws: ASGIApp = endpoint
+
+        def wrapped(app: ASGIApp) -> ASGIApp:
             for cls, args, kwargs in reversed(outer):
-                aws = cls(aws, *args, **kwargs)
-            self._aws = aws
+                app = cls(app, *args, **kwargs)
+            return app
+
+        if endpoint is not None:
+            self._aws = wrapped(endpoint)
+        self._lane_apps = [wrapped(lane) for lane in self._lanes]
         return full
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and _is_aws(scope):
-            if self.middleware_stack is None:
-                self.middleware_stack = self.build_middleware_stack()
-            if self._aws is not None:
+        if scope["type"] == "http":
+            lane = self._lane_for(scope)
+            if lane is not None:
                 if self.root_path:
                     scope["root_path"] = self.root_path
                 scope["app"] = self
-                await self._aws(scope, receive, send)
+                await lane(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    def _lane_for(self, scope: Scope) -> ASGIApp | None:
+        aws = _is_aws(scope)  # first: an S3 key may look like any path
+        if not aws and not self._lanes:
+            return None
+        if self.middleware_stack is None:
+            self.middleware_stack = self.build_middleware_stack()
+        if aws:
+            return self._aws
+        for lane, app in zip(self._lanes, self._lane_apps, strict=True):
+            if lane.matches(scope):
+                return app
+        return None
+
+
+def add_lane(app: FastAPI, lane: Lane) -> None:
+    """Answer the requests ``lane`` matches past FastAPI's layers, under the middleware added
+    after :func:`create_app` (see :class:`_App`); AWS requests still go to the AWS endpoint."""
+    if not isinstance(app, _App):
+        raise TypeError("add_lane needs an app made by opentruth.api.app.create_app")
+    app.add_lane(lane)
 
 
 def _is_aws(scope: Scope) -> bool:

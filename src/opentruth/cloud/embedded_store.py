@@ -435,30 +435,47 @@ class EmbeddedObjectStore:
 
     def _make_parents(self, root: Path, parts: list[str], key: str) -> None:
         parent = os.path.join(str(root), *parts[:-1])
-        if parent not in self._known_dirs:
-            self._make_folders(root, parts, key)
-            if len(self._known_dirs) >= _KNOWN_DIRS_MAX:
-                self._known_dirs.clear()
-            self._known_dirs.add(parent)
-        if os.path.isdir(os.path.join(parent, parts[-1])):
+        fresh = False if parent in self._known_dirs else self._make_folders(str(root), parts, key)
+        # A folder this call made is empty, so the key cannot name a folder in it.
+        if not fresh and os.path.isdir(os.path.join(parent, parts[-1])):
             raise KeyConflict(
                 f"cannot store key {key!r}: it is a folder of other objects in the embedded store; "
                 f"choose another key"
             )
 
-    def _make_folders(self, root: Path, parts: list[str], key: str) -> None:
-        d = root
-        for i, seg in enumerate(parts[:-1]):
-            d = d / seg
+    def _make_folders(self, root: str, parts: list[str], key: str) -> bool:
+        """Make the folders of ``parts[:-1]`` under ``root``; return whether the last was new.
+
+        Only folders below the deepest one known to exist are made: a job writes each worker
+        response into a new folder six levels down, and asking for all six (twice, for the
+        data and the metadata trees) cost more than writing the response itself.
+        """
+        folders = [os.path.join(root, *parts[: i + 1]) for i in range(len(parts) - 1)]
+        start = 0
+        for i in range(len(folders) - 1, -1, -1):
+            if folders[i] in self._known_dirs:
+                start = i + 1
+                break
+        if len(self._known_dirs) + len(folders) >= _KNOWN_DIRS_MAX:
+            self._known_dirs.clear()
+        made = False
+        for i in range(start, len(folders)):
             try:
-                d.mkdir(exist_ok=True)
+                os.mkdir(folders[i])
+                made = True
             except FileExistsError:
-                # exist_ok only tolerates a directory: a file is there.
-                folder = "/".join(parts[: i + 1])
-                raise KeyConflict(
-                    f"cannot store key {key!r}: {folder!r} is an object, and the embedded store cannot "
-                    f"also make it a folder; delete {folder!r} or choose another key"
-                ) from None
+                made = False
+                if not os.path.isdir(folders[i]):
+                    folder = "/".join(parts[: i + 1])
+                    raise KeyConflict(
+                        f"cannot store key {key!r}: {folder!r} is an object, and the embedded store "
+                        f"cannot also make it a folder; delete {folder!r} or choose another key"
+                    ) from None
+            except FileNotFoundError:
+                # A folder known to exist was removed (by another process's delete).
+                raise _FolderGone(folders[i]) from None
+            self._known_dirs.add(folders[i])
+        return made
 
     def _prune(self, root: Path, parts: list[str]) -> None:
         """Remove folders left empty by a delete, up to (not including) the bucket folder."""

@@ -20,10 +20,19 @@ SQLite notes (why the connection setup looks the way it does):
   queue on a Python lock first (woken the moment it is free) and only the writers of other
   processes meet SQLite's busy handler. This costs no concurrency: SQLite admits one writer
   at a time anyway.
+* SQLite copies the WAL back into the database file (a checkpoint, with two fsyncs) in
+  whichever connection commits when the WAL has grown past ``wal_autocheckpoint`` pages. In a
+  server that is nearly always the worker API's short transactions, on the event loop: every
+  request in flight waited for the disk. So the threshold is set high
+  (:data:`SQLITE_AUTOCHECKPOINT_PAGES`), and the server runs the checkpoints in a thread of
+  their own (:meth:`Database.start_checkpointer`); a process without one (the command line)
+  still checkpoints at that threshold.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,11 +54,14 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 DEFAULT_DB_FILENAME = "opentruth.db"
 #: How long a SQLite writer waits for the write lock before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _READ_ONLY_OPTION = "opentruth_read_only"
+#: WAL pages after which a committing connection checkpoints itself (SQLite's default: 1000).
+SQLITE_AUTOCHECKPOINT_PAGES = 10_000
 
 
 def default_url(data_dir: str | Path) -> str:
@@ -104,6 +116,7 @@ def _configure_sqlite(engine: Engine) -> None:
             # NORMAL is durable across application crashes (kill -9) in WAL mode; only an OS
             # crash or power loss can roll back the last transactions.
             cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
         finally:
             cur.close()
 
@@ -144,6 +157,8 @@ class Database:
         self._write_lock: threading.RLock | None = (
             threading.RLock() if engine.dialect.name == "sqlite" else None
         )
+        self._checkpointer: threading.Thread | None = None
+        self._stop_checkpoints = threading.Event()
         self._writer = sessionmaker(bind=engine, expire_on_commit=False)
         self._reader = sessionmaker(
             bind=engine.execution_options(**{_READ_ONLY_OPTION: True}), expire_on_commit=False
@@ -195,6 +210,53 @@ class Database:
                 time.sleep(0.01 * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def checkpoint(self) -> tuple[int, int] | None:
+        """Copy the WAL back into the SQLite file without blocking readers or writers (a
+        ``PASSIVE`` checkpoint); return (WAL frames, frames copied), or None on PostgreSQL."""
+        if self.dialect != "sqlite":
+            return None
+        # On the driver's connection, outside any transaction: a checkpoint cannot run inside
+        # one, and SQLAlchemy's would begin with BEGIN IMMEDIATE, the write lock.
+        raw = self.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            try:
+                cur.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                # (busy, WAL frames, frames copied): busy is 1 when a reader or a writer kept
+                # part of the WAL from being copied; the next round copies it.
+                row = tuple(cur.fetchone() or (0, 0, 0))
+            finally:
+                cur.close()
+        finally:
+            raw.close()
+        return int(row[1]), int(row[2])
+
+    def start_checkpointer(self, every: float = 0.5) -> None:
+        """Checkpoint every ``every`` seconds in a thread of this process (SQLite only; see the
+        module notes). :meth:`dispose` stops it."""
+        if self.dialect != "sqlite" or self._checkpointer is not None:
+            return
+        self._stop_checkpoints.clear()
+
+        def run() -> None:
+            while not self._stop_checkpoints.wait(every):
+                try:
+                    self.checkpoint()
+                except (DBAPIError, sqlite3.Error):  # busy or locked: the next round tries again
+                    logger.warning("WAL checkpoint failed; retrying", exc_info=True)
+
+        self._checkpointer = threading.Thread(target=run, name="opentruth-checkpointer", daemon=True)
+        self._checkpointer.start()
+
+    def stop_checkpointer(self) -> None:
+        """Stop the thread of :meth:`start_checkpointer`, if it runs."""
+        thread, self._checkpointer = self._checkpointer, None
+        if thread is not None:
+            self._stop_checkpoints.set()
+            thread.join(timeout=10)
+
     def dispose(self) -> None:
-        """Close every pooled connection (call before deleting the database)."""
+        """Stop the checkpointer and close every pooled connection (call before deleting the
+        database)."""
+        self.stop_checkpointer()
         self.engine.dispose()

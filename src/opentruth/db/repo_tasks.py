@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, case, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from opentruth.db.models import (
@@ -181,8 +181,8 @@ _WORKER_LOCK = select(Worker.id).where(Worker.id == bindparam("worker_id"))
 _JOB_LOCK = select(LabelingJob.id).where(LabelingJob.id == bindparam("job_id"))
 
 
-def _limits(session: Session, job_id: int) -> _Limits:
-    row = session.execute(_LIMITS, {"job_id": job_id}).first()
+def _limits(conn: Connection, job_id: int) -> _Limits:
+    row = conn.execute(_LIMITS, {"job_id": job_id}).first()
     if row is None:
         raise NotFoundError(f"Could not find labeling job with id {job_id}")
     return _Limits(job_id, *row)
@@ -206,16 +206,19 @@ def lease_next_task(
     decide whether to ask again from :func:`available_task_count`, as the worker UI does.
     """
     now = now or utcnow()
-    job = _limits(session, job_id)
+    # Core statements on the transaction's connection: the ORM session's execute costs more
+    # than these small statements themselves, and nothing here needs the identity map.
+    conn = session.connection()
+    job = _limits(conn, job_id)
     if job.status != JobStatus.IN_PROGRESS:
         return None
-    pg = is_postgresql(session)
+    pg = is_postgresql(conn)
     if pg:
         # Serialise this worker's own requests (two browser tabs, a retried call), so the check
         # for an existing lease below cannot race with itself. (SQLite's writers are already
         # serialised by BEGIN IMMEDIATE, so there the lock would only cost a query.)
-        session.execute(for_update(session, _WORKER_LOCK), {"worker_id": worker_id})
-    current = session.execute(_CURRENT_LEASE, {"job_id": job_id, "worker_id": worker_id, "now": now}).first()
+        conn.execute(for_update(conn, _WORKER_LOCK), {"worker_id": worker_id})
+    current = conn.execute(_CURRENT_LEASE, {"job_id": job_id, "worker_id": worker_id, "now": now}).first()
     if current is not None:
         return _lease_of(current[2:], current[0], job_id, current[1], resumed=True)
 
@@ -226,17 +229,17 @@ def lease_next_task(
     # waiting on an object while holding it could deadlock with a submit. On SQLite nothing
     # else can write during this transaction, so one look is enough.
     sent_out = False
-    obj = _pick_open_object(session, job, worker_id, now, skip_locked=True)
+    obj = _pick_open_object(conn, job, worker_id, now, skip_locked=True)
     if obj is None and pg:
-        obj = _pick_open_object(session, job, worker_id, now, skip_locked=False)
+        obj = _pick_open_object(conn, job, worker_id, now, skip_locked=False)
     if obj is None:
-        picked = _send_out_next_object(session, job, worker_id, now, pg=pg)
+        picked = _send_out_next_object(conn, job, worker_id, now, pg=pg)
         if picked is None:
             return None
         obj, sent_out = picked
     task_id = str(uuid.uuid4())
     expires = now + timedelta(seconds=job.task_time_limit_seconds)
-    session.execute(
+    conn.execute(
         _INSERT_ASSIGNMENT,
         {
             "task_id": task_id,
@@ -253,41 +256,41 @@ def lease_next_task(
     )
     if sent_out:
         until = now + timedelta(seconds=job.task_availability_lifetime_seconds)
-        session.execute(_SEND_OUT_OBJECT, {"oid": obj[0], "at": now, "until": until})
+        conn.execute(_SEND_OUT_OBJECT, {"oid": obj[0], "at": now, "until": until})
     else:
-        session.execute(_LEASE_OBJECT, {"oid": obj[0], "at": now})
+        conn.execute(_LEASE_OBJECT, {"oid": obj[0], "at": now})
     return _lease_of(obj, task_id, job_id, expires, resumed=False)
 
 
 def _pick_open_object(
-    session: Session, job: _Limits, worker_id: int, now: datetime, *, skip_locked: bool
+    conn: Connection, job: _Limits, worker_id: int, now: datetime, *, skip_locked: bool
 ) -> Any:
     """Lock and return the first object out with a free slot that the worker never had, as a
     row ``(id, dataset_object_id, source, task_input)``; None when there is none."""
-    return session.execute(
-        for_update(session, _OPEN_OBJECT, skip_locked=skip_locked),
+    return conn.execute(
+        for_update(conn, _OPEN_OBJECT, skip_locked=skip_locked),
         {"job_id": job.id, "now": now, "per_object": job.workers_per_object, "worker_id": worker_id},
     ).first()
 
 
 def _send_out_next_object(
-    session: Session, job: _Limits, worker_id: int, now: datetime, *, pg: bool
+    conn: Connection, job: _Limits, worker_id: int, now: datetime, *, pg: bool
 ) -> tuple[Any, bool] | None:
     """The object to lease when none out has a free slot: ``(row, True)`` for the next pending
     object (the caller marks it out), ``(row, False)`` for one another worker just sent out."""
     if pg:
         # Lock the job row while counting: otherwise two processes could each see one free
         # place under MaxConcurrentTaskCount and both send an object out.
-        session.execute(for_update(session, _JOB_LOCK), {"job_id": job.id})
+        conn.execute(for_update(conn, _JOB_LOCK), {"job_id": job.id})
         # Waiting for the job lock may have meant waiting for another worker that just sent
         # an object out; it has free slots (N > 1) that the earlier picks could not see yet.
-        just_out = _pick_open_object(session, job, worker_id, now, skip_locked=True)
+        just_out = _pick_open_object(conn, job, worker_id, now, skip_locked=True)
         if just_out is not None:
             return just_out, False
-    out = session.scalar(_OUT_COUNT, {"job_id": job.id})
+    out = conn.scalar(_OUT_COUNT, {"job_id": job.id})
     if int(out or 0) >= job.max_concurrent_task_count:
         return None
-    row = session.execute(for_update(session, _NEXT_PENDING, skip_locked=True), {"job_id": job.id}).first()
+    row = conn.execute(for_update(conn, _NEXT_PENDING, skip_locked=True), {"job_id": job.id}).first()
     return None if row is None else (row, True)
 
 
@@ -301,7 +304,7 @@ def available_task_count(
     object is finished, so all of them are counted.
     """
     now = now or utcnow()
-    job = _limits(session, job_id)
+    job = _limits(session.connection(), job_id)
     if job.status != JobStatus.IN_PROGRESS:
         return 0
     open_out = session.scalar(
@@ -380,22 +383,38 @@ _CLOSE_ASSIGNMENT = (
 )
 _SUBMIT_ASSIGNMENT = _CLOSE_ASSIGNMENT.values(answer=bindparam("given"), submitted_at=bindparam("at"))
 # UPDATE ... RETURNING takes the row lock and returns the counts after every earlier
-# concurrent submit, so exactly one submitter sees the last slot filled.
-_RETURNED = (
-    _OBJECTS.c.dataset_object_id,
-    _OBJECTS.c.state,
-    _OBJECTS.c.submitted_count,
-    _OBJECTS.c.declined_count,
-)
+# concurrent submit, so exactly one submitter sees the last slot filled. The same statement
+# ends the object when that slot was the last: ``annotated`` with at least one answer,
+# ``expired`` when every worker declined (SET expressions read the row as it was before).
+_RETURNED = (_OBJECTS.c.dataset_object_id, _OBJECTS.c.state)
 _FREE_SLOT = (
     update(_OBJECTS)
     .where(_OBJECTS.c.id == bindparam("oid"))
     .values(leased_count=_OBJECTS.c.leased_count - 1, updated_at=bindparam("at"))
     .returning(*_RETURNED)
 )
+
+
+def _use_slot(submitted: int, declined: int) -> Any:
+    """``_FREE_SLOT`` that also counts an answer or a decline and ends a full object."""
+    c = _OBJECTS.c
+    full = and_(
+        c.state == ObjectState.IN_PROGRESS.value,
+        c.submitted_count + c.declined_count + (submitted + declined) >= bindparam("per_object"),
+    )
+    ended = case(
+        (c.submitted_count + submitted > 0, ObjectState.ANNOTATED.value), else_=ObjectState.EXPIRED.value
+    )
+    return _FREE_SLOT.values(
+        submitted_count=c.submitted_count + submitted,
+        declined_count=c.declined_count + declined,
+        state=case((full, ended), else_=c.state),
+    )
+
+
 _COUNT_OBJECT = {
-    AssignmentState.SUBMITTED: _FREE_SLOT.values(submitted_count=_OBJECTS.c.submitted_count + 1),
-    AssignmentState.DECLINED: _FREE_SLOT.values(declined_count=_OBJECTS.c.declined_count + 1),
+    AssignmentState.SUBMITTED: _use_slot(1, 0),
+    AssignmentState.DECLINED: _use_slot(0, 1),
     AssignmentState.RELEASED: _FREE_SLOT,
 }
 
@@ -415,7 +434,8 @@ def get_assignment(session: Session, task_id: str, worker_id: int | None = None)
 
 
 def _locked_assignment(session: Session, task_id: str, worker_id: int) -> _Held:
-    row = session.execute(for_update(session, _HELD, of=Assignment), {"task_id": task_id}).first()
+    conn = session.connection()
+    row = conn.execute(for_update(conn, _HELD, of=Assignment), {"task_id": task_id}).first()
     if row is None or row[8] != worker_id:
         raise NotFoundError(f"Task {task_id} not found")
     return _Held(*row[:8])
@@ -441,26 +461,20 @@ def _close_lease(
                 f"Task {held.task_id} expired at {held.lease_expires_at.isoformat()}: ask for the next task"
             )
         raise ConflictError(f"Task {held.task_id} was already {held.state}; ask for the next task")
+    conn = session.connection()
     params: dict[str, Any] = {"aid": held.id, "new_state": action.value, "at": now}
     if action is AssignmentState.SUBMITTED:
-        session.execute(_SUBMIT_ASSIGNMENT, {**params, "given": answer})
+        conn.execute(_SUBMIT_ASSIGNMENT, {**params, "given": answer})
     else:
-        session.execute(_CLOSE_ASSIGNMENT, params)
-    index, state, submitted, declined = session.execute(
-        _COUNT_OBJECT[action], {"oid": held.object_id, "at": now}
+        conn.execute(_CLOSE_ASSIGNMENT, params)
+    index, state = conn.execute(
+        _COUNT_OBJECT[action], {"oid": held.object_id, "at": now, "per_object": held.workers_per_object}
     ).one()
-    if state == ObjectState.IN_PROGRESS.value and submitted + declined >= held.workers_per_object:
-        # Every slot is used. With at least one answer the object goes to consolidation; if
-        # every worker declined it expires, as Ground Truth marks it.
-        state = ObjectState.ANNOTATED.value if submitted else ObjectState.EXPIRED.value
-        _set_object_state(session, held.object_id, state, now)
-        if state == ObjectState.EXPIRED.value:
-            add_label_counts(session, held.job_id, failed=1, unlabeled=-1, now=now)
+    # A live lease means the object was in progress (whatever ends an object ends its leases
+    # first), so an ended state here is the one this statement set.
+    if state == ObjectState.EXPIRED.value and action is AssignmentState.DECLINED:
+        add_label_counts(session, held.job_id, failed=1, unlabeled=-1, now=now)
     return TaskOutcome(held.task_id, held.job_id, index, action.value, False, state)
-
-
-def _set_object_state(session: Session, object_id: int, state: str, now: datetime) -> None:
-    session.execute(update(_OBJECTS).where(_OBJECTS.c.id == object_id).values(state=state, updated_at=now))
 
 
 def submit_task(

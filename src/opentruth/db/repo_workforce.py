@@ -17,7 +17,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -171,6 +171,19 @@ def authenticate_worker(
         worker.updated_at = utcnow()
         session.flush()
     return worker
+
+
+def upgrade_password_hash(session: Session, worker_id: int, old_hash: str, new_hash: str) -> bool:
+    """Store ``new_hash`` (the same password, hashed with stronger parameters) if the stored hash
+    is still ``old_hash``; return whether it was stored. The caller hashes outside the
+    transaction: Argon2 is slow on purpose, and on SQLite a write transaction holds up every
+    other writer."""
+    result = session.execute(
+        update(Worker)
+        .where(Worker.id == worker_id, Worker.password_hash == old_hash)
+        .values(password_hash=new_hash, updated_at=utcnow())
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def set_worker_password(

@@ -25,7 +25,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, Table
+from sqlalchemy import Connection, Select, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -61,12 +61,13 @@ class StaleUpdateError(ConflictError):
     """A compare-and-set update lost: the row changed since the caller read it. Re-read and retry."""
 
 
-def is_postgresql(session: Session) -> bool:
-    """Tell whether the session talks to PostgreSQL (else it is SQLite)."""
-    return session.get_bind().dialect.name == "postgresql"
+def is_postgresql(session: Session | Connection) -> bool:
+    """Tell whether the session (or connection) talks to PostgreSQL (else it is SQLite)."""
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    return bind.dialect.name == "postgresql"
 
 
-def for_update(session: Session, stmt: S, *, skip_locked: bool = False, of: Any = None) -> S:
+def for_update(session: Session | Connection, stmt: S, *, skip_locked: bool = False, of: Any = None) -> S:
     """Lock the selected rows until the end of the transaction, where the dialect needs it.
 
     PostgreSQL gets ``FOR UPDATE`` (``SKIP LOCKED`` for queue-like picks; ``OF`` limits the lock

@@ -145,10 +145,9 @@ class WorkerService:
         if worker.disabled:
             raise AuthenticationError("wrong username or password")
         if hasher.check_needs_rehash(worker.password_hash):
-            with self.res.db.transaction() as s:  # once per worker: stores the stronger hash
-                repo_workforce.authenticate_worker(
-                    s, username, password, account_id=self.res.account, hasher=hasher
-                )
+            stronger = hasher.hash(password)  # once per worker, outside the transaction
+            with self.res.db.transaction() as s:
+                repo_workforce.upgrade_password_hash(s, worker.id, worker.password_hash, stronger)
         ident = WorkerIdentity(worker.id, worker.public_id, worker.username)
         expires = int((self.res.clock() + self.token_ttl).timestamp())
         payload = f"{ident.public_id}.{expires}"

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from collections.abc import Mapping
+from typing import Protocol
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from opentruth.errors import NotFoundError, OpenTruthError, ValidationError
 from opentruth.labeling.workers import AuthenticationError, WorkerIdentity, WorkerService
-
-T = TypeVar("T")
 
 SESSION_COOKIE = "ot_session"
 CSRF_COOKIE = "ot_csrf"
@@ -31,10 +28,6 @@ CSRF_HEADER = "x-csrf-token"
 class Login(BaseModel):
     username: str
     password: str
-
-
-class Submit(BaseModel):
-    answerContent: dict[str, Any]
 
 
 class LoginGuard(Protocol):
@@ -68,43 +61,47 @@ def error_response(exc: OpenTruthError) -> JSONResponse:
     return JSONResponse({"error": exc.aws_code, "message": exc.message}, status_code=status)
 
 
+def identify_worker(
+    service: WorkerService,
+    authorization: str,
+    cookies: Mapping[str, str],
+    csrf_header: str,
+    *,
+    state_changing: bool,
+) -> WorkerIdentity:
+    """The worker of a request: its bearer token, or its session cookie (a state-changing call
+    by cookie must also send the CSRF cookie's value in ``X-CSRF-Token``)."""
+    if authorization.lower().startswith("bearer "):
+        return service.authenticate(authorization[7:].strip())
+    token = cookies.get(SESSION_COOKIE)
+    if not token:
+        raise AuthenticationError("not logged in: POST /worker/api/login, then send the token")
+    if state_changing:
+        expected = cookies.get(CSRF_COOKIE, "")
+        if not csrf_header or not expected or not hmac.compare_digest(csrf_header, expected):
+            raise CsrfError("missing or wrong CSRF token: send the ot_csrf cookie's value as X-CSRF-Token")
+    return service.authenticate(token)
+
+
 def build_router(
     service: WorkerService, *, secure_cookies: bool = False, limiter: LoginGuard | None = None
 ) -> APIRouter:
-    """The ``/worker/api`` routes over a :class:`WorkerService`.
+    """The ``/worker/api`` routes over a :class:`WorkerService`: login, logout and jobs. The task
+    calls (next, submit, decline, release) are :class:`opentruth.portal.task_lane.TaskLane`.
 
     With ``limiter``, failed logins are counted per username and client address, and a login
     over the limit gets 429 with ``Retry-After`` (the portal's login form shares the limiter).
     """
     router = APIRouter(prefix="/worker/api")
-    # The task calls are the hot path (a worker loops over next and submit). On SQLite their
-    # short write transactions run one at a time whatever the thread, so they run right on the
-    # event loop: that spares a thread hop and the GIL hand-offs around it (about a quarter
-    # of the server's CPU per next + submit). On PostgreSQL a transaction can wait on a row
-    # lock held by another process, which must not stall the loop: there they run in the
-    # thread pool, as FastAPI runs any sync route.
-    inline = service.res.db.dialect == "sqlite"
-
-    async def call(fn: Callable[..., T], *args: Any) -> T:
-        if inline:
-            return fn(*args)
-        return await run_in_threadpool(fn, *args)
 
     def identify(request: Request, state_changing: bool) -> WorkerIdentity:
-        auth = request.headers.get("authorization", "")
-        if auth.lower().startswith("bearer "):
-            return service.authenticate(auth[7:].strip())
-        token = request.cookies.get(SESSION_COOKIE)
-        if not token:
-            raise AuthenticationError("not logged in: POST /worker/api/login, then send the token")
-        if state_changing:
-            sent = request.headers.get(CSRF_HEADER, "")
-            expected = request.cookies.get(CSRF_COOKIE, "")
-            if not sent or not expected or not hmac.compare_digest(sent, expected):
-                raise CsrfError(
-                    "missing or wrong CSRF token: send the ot_csrf cookie's value as X-CSRF-Token"
-                )
-        return service.authenticate(token)
+        return identify_worker(
+            service,
+            request.headers.get("authorization", ""),
+            request.cookies,
+            request.headers.get(CSRF_HEADER, ""),
+            state_changing=state_changing,
+        )
 
     @router.post("/login")
     def login(body: Login, request: Request) -> Response:
@@ -158,28 +155,5 @@ def build_router(
     @router.get("/jobs")
     def jobs(request: Request) -> Response:
         return JSONResponse(service.jobs(identify(request, state_changing=False)))
-
-    @router.post("/jobs/{job}/tasks/next")
-    async def next_task(job: str, request: Request) -> Response:
-        worker = await call(identify, request, True)
-        task = await call(service.next_task, worker, job)
-        if task is None:
-            return Response(status_code=204)
-        return JSONResponse(task)
-
-    @router.post("/tasks/{task_id}/submit")
-    async def submit(task_id: str, body: Submit, request: Request) -> Response:
-        worker = await call(identify, request, True)
-        return JSONResponse(await call(service.submit, worker, task_id, body.answerContent))
-
-    @router.post("/tasks/{task_id}/decline")
-    async def decline(task_id: str, request: Request) -> Response:
-        worker = await call(identify, request, True)
-        return JSONResponse(await call(service.decline, worker, task_id))
-
-    @router.post("/tasks/{task_id}/release")
-    async def release(task_id: str, request: Request) -> Response:
-        worker = await call(identify, request, True)
-        return JSONResponse(await call(service.release, worker, task_id))
 
     return router

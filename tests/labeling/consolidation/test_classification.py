@@ -178,3 +178,17 @@ def test_bad_parameters() -> None:
         dawid_skene([], 2, prior_accuracy=1.0)
     with pytest.raises(ValidationError, match="unknown consolidation method"):
         consolidate_single_label([], 2, method="vote")  # type: ignore[arg-type]
+
+
+def test_items_with_one_answer_each_skip_the_em_and_keep_their_labels() -> None:
+    # Nothing overlaps, so the EM would learn nothing: each item keeps its one label at 0.00.
+    obs = [(i, f"w{i % 4}", (i * 7) % 3) for i in range(50)]
+    res = consolidate_single_label(obs, 3)
+    assert res.iterations == 0  # the EM did not run
+    assert {i: (d.label, d.confidence, d.annotations) for i, d in res.decisions.items()} == {
+        i: (label, SINGLE_WORKER_CONFIDENCE, 1) for i, _w, label in obs
+    }
+    # One overlapping item is enough for the EM to run over all of them.
+    mixed = consolidate_single_label([*obs, (0, "w9", 0)], 3)
+    assert mixed.iterations > 0
+    assert all(mixed.decisions[i].label == label for i, _w, label in obs[1:])
