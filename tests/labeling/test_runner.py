@@ -336,3 +336,46 @@ def test_one_batch_with_the_same_worker_on_many_objects(lab: Lab) -> None:
     lab.runner.run_pending()  # one consolidation batch holds all three of this worker's answers
     d = lab.jobs.describe("batched")
     assert d["LabelingJobStatus"] == "Completed" and d["LabelCounters"]["HumanLabeled"] == 3
+
+
+def test_a_pass_that_stops_between_finish_transactions_resumes_without_counting_twice(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opentruth.db import repo_jobs, repo_objects
+    from opentruth.labeling import runner
+
+    lab.manifest([{"source": str(i)} for i in range(5)])
+    lab.labels(["a", "b"])
+    lab.jobs.create(job_request("chunked", "TextMultiClass", workers=1))
+    lab.runner.run_pending()
+    w = lab.identities[0]
+    while (task := lab.workers.next_task(w, "chunked")) is not None:
+        lab.workers.submit(w, task["taskId"], {"c": {"label": "b"}})
+    monkeypatch.setattr(runner, "_FINISH_PER_TRANSACTION", 2)
+    real = repo_objects.finish_objects
+    calls: list[int] = []
+
+    def dead_after_the_first(*args: Any, **kwargs: Any) -> int:
+        calls.append(len(args[2]))
+        if len(calls) > 1:
+            raise RuntimeError("the process died here")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repo_objects, "finish_objects", dead_after_the_first)
+    lab.runner.run_pending()  # the pass stops after its first transaction (the item fails)
+    assert calls[:2] == [2, 2]
+
+    def states() -> dict[str, int]:
+        with lab.res.db.read() as s:
+            job = repo_jobs.get_job(s, "chunked", account_id=lab.res.account)
+            return repo_objects.count_objects_by_state(s, job.id)
+
+    assert states() == {"consolidated": 2, "annotated": 3}  # the first transaction stayed
+    monkeypatch.setattr(repo_objects, "finish_objects", real)
+    lab.runner.reconcile()
+    lab.runner.run_pending()
+    d = lab.jobs.describe("chunked")
+    assert d["LabelingJobStatus"] == "Completed"
+    assert d["LabelCounters"]["HumanLabeled"] == 5 and d["LabelCounters"]["TotalLabeled"] == 5
+    assert [line["label"] for line in _output_lines(lab, "chunked")] == [1] * 5
+    assert states() == {"consolidated": 5}

@@ -42,6 +42,10 @@ INGEST_BATCH = 1000
 _TERMINAL = {ObjectState.CONSOLIDATED.value, ObjectState.FAILED.value, ObjectState.EXPIRED.value}
 
 
+#: Objects finished per write transaction by a consolidation pass (see ``_consolidate_all``).
+_FINISH_PER_TRANSACTION = 100
+
+
 def consolidate_key(job_id: int, now: datetime, window: float) -> str:
     """One consolidation item per job and time window: submits within a window are batched."""
     bucket = int(now.timestamp() // window) if window > 0 else int(now.timestamp() * 1000)
@@ -405,8 +409,18 @@ class JobRunner:
                     loc = parse_s3_uri(uri, "output")
                     store.put_object(loc.bucket, loc.key, body, content_type=content_type)
             self.streaming.publish_outputs(job, session, batch.results)  # before: at least once
-            with self.res.db.transaction() as s:
-                repo_objects.finish_objects(s, job.id, batch.results, now=self.res.clock())
+            # In short transactions: on SQLite a write transaction holds up every other writer,
+            # the worker API's next and submit among them. Each object is finished once, so a
+            # crash between two of them leaves the rest for the next pass (their files rewritten
+            # with the same content).
+            for start in range(0, len(batch.results), _FINISH_PER_TRANSACTION):
+                with self.res.db.transaction() as s:
+                    repo_objects.finish_objects(
+                        s,
+                        job.id,
+                        batch.results[start : start + _FINISH_PER_TRANSACTION],
+                        now=self.res.clock(),
+                    )
             done += len(batch.results)
             log.event("Consolidation", objects=len(batch.results), summary=batch.summary)
             record_consolidation(self.res, job, log, [o.id for o in objects])
