@@ -14,13 +14,19 @@ Starts ``opentruth serve --data TMP --port P`` (SQLite, embedded store, huey in-
 Targets on a 2-core machine: >= 200 loops/s for 8 annotators with p99 <= 50 ms; the 100k
 ingest in <= 10 s at <= 300 MB peak RSS. The figures are printed, never asserted.
 
-The 8-annotator loop runs ``--rounds`` times (3), each on a new 2,000-object job, and the median
-of the rounds is printed after them: this machine's speed drifts by up to 1.5x from one minute
-to the next, so one round says little. ``--clients processes`` runs each annotator in a process
-of its own instead of a thread (more client CPU, no GIL shared on the client side).
+The 8-annotator loop runs ``--rounds`` times (3), each on a new 2,000-object job, each annotator
+starting its next loop as soon as the last one ends (the most the server can take), and the
+median of the rounds is printed after them: this machine's speed drifts by up to 1.5x from one
+minute to the next, so one round says little. Before them, a round ("8 at 200/s") paces the
+same 8 annotators to start ``--rate`` (200) loops a second between them, the target throughput,
+and counts each loop's latency from its planned start (a late loop is charged its wait); it
+starts once the 1-annotator job is consolidated, as at a steady 200 loops/s nothing is left
+waiting. ``--clients processes`` runs each
+annotator in a process of its own instead of a thread (more client CPU, no GIL shared on the
+client side).
 
 Usage: python bench/labeling_loop.py [--ingest-lines 100000] [--objects 2000] [--annotators 8]
-       [--seconds 30] [--rounds 3] [--clients threads|processes] [--keep DIR]
+       [--seconds 30] [--rounds 3] [--rate 200] [--clients threads|processes] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -163,6 +169,11 @@ def create_job(rt: Runtime, name: str, manifest_key: str) -> None:
     )
 
 
+def wait_settled(rt: Runtime, name: str, timeout: float = 120) -> None:
+    """Wait until the job has consolidated every labeled object (it is Completed)."""
+    wait_status(rt, name, "Completed", timeout=timeout, every=0.2)
+
+
 def wait_status(rt: Runtime, name: str, want: str, timeout: float, every: float = 0.02) -> float:
     """Poll DescribeLabelingJob until ``want``; return the seconds it took."""
     start = time.perf_counter()
@@ -282,16 +293,28 @@ def _login(url: str, name: str) -> _Http:
     return client
 
 
-def _annotate(client: _Http, job: str, seconds: float, max_loops: int) -> tuple[list[float], list[str]]:
+def _annotate(
+    client: _Http, job: str, seconds: float, max_loops: int, interval: float = 0.0, offset: float = 0.0
+) -> tuple[list[float], list[str]]:
     """next + submit until the job has nothing left, or the deadline, or ``max_loops``; return
-    the latency of each loop and the errors."""
+    the latency of each loop and the errors.
+
+    With ``interval``, loop k starts at ``offset + k * interval`` seconds from now (a paced
+    annotator), and its latency counts from that planned start: a loop held up by a slow one
+    before it is charged the wait (no coordinated omission)."""
     latencies: list[float] = []
     errors: list[str] = []
     empty = 0
-    deadline = time.perf_counter() + seconds
+    start = time.perf_counter()
+    deadline = start + seconds
     try:
         while len(latencies) < max_loops and time.perf_counter() < deadline:
-            t0 = time.perf_counter()
+            if interval:
+                t0 = start + offset + len(latencies) * interval
+                if (ahead := t0 - time.perf_counter()) > 0:
+                    time.sleep(ahead)
+            else:
+                t0 = time.perf_counter()
             status, task = client.post(f"/worker/api/jobs/{job}/tasks/next")
             if status == 204:
                 empty += 1
@@ -314,9 +337,12 @@ def _annotate(client: _Http, job: str, seconds: float, max_loops: int) -> tuple[
 class Annotator(threading.Thread):
     """An annotator as a thread of this process (``--clients threads``, the default)."""
 
-    def __init__(self, url: str, name: str, job: str, seconds: float, max_loops: int) -> None:
+    def __init__(
+        self, url: str, name: str, job: str, seconds: float, max_loops: int, pace: tuple[float, float]
+    ) -> None:
         super().__init__(daemon=True)
         self.client = _login(url, name)
+        self.pace = pace
         self.job = job
         self.seconds = seconds
         self.max_loops = max_loops
@@ -326,11 +352,20 @@ class Annotator(threading.Thread):
 
     def run(self) -> None:
         self.start_gate.wait()
-        self.latencies, self.errors = _annotate(self.client, self.job, self.seconds, self.max_loops)
+        self.latencies, self.errors = _annotate(
+            self.client, self.job, self.seconds, self.max_loops, *self.pace
+        )
 
 
 def _annotator_process(
-    url: str, name: str, job: str, seconds: float, max_loops: int, start: Any, out: Any
+    url: str,
+    name: str,
+    job: str,
+    seconds: float,
+    max_loops: int,
+    pace: tuple[float, float],
+    start: Any,
+    out: Any,
 ) -> None:
     """An annotator as a process of its own (``--clients processes``): reports to ``out``."""
     try:
@@ -341,7 +376,7 @@ def _annotator_process(
     out.put(("ready", name, ""))
     start.wait()
     cpu0 = time.process_time()
-    latencies, errors = _annotate(client, job, seconds, max_loops)
+    latencies, errors = _annotate(client, job, seconds, max_loops, *pace)
     out.put(("done", latencies, errors, time.process_time() - cpu0))
 
 
@@ -360,13 +395,17 @@ def run_loop(
     max_loops: int,
     cpu: Callable[[], float],
     clients: str = "threads",
+    rate: float | None = None,
 ) -> tuple[int, float, list[float], list[str], float, float]:
     """Run the annotators together; return (loops, wall seconds, sorted latencies, errors,
     server CPU seconds, client CPU seconds). They log in first (Argon2 is slow on purpose); the
-    clocks start when all are ready."""
+    clocks start when all are ready. With ``rate``, the annotators together start ``rate``
+    loops a second, evenly spread; without it, each starts its next loop at once."""
     per = max(1, max_loops // len(names))
+    interval = len(names) / rate if rate else 0.0
+    paces = [(interval, i * interval / len(names)) for i in range(len(names))]
     if clients == "threads":
-        threads = [Annotator(url, n, job, seconds, per) for n in names]
+        threads = [Annotator(url, n, job, seconds, per, pace) for n, pace in zip(names, paces, strict=True)]
         for t in threads:
             t.start()
         cpu0, t0, client0 = cpu(), time.perf_counter(), time.process_time()
@@ -381,8 +420,10 @@ def run_loop(
     ctx = multiprocessing.get_context("spawn")
     start, out = ctx.Event(), ctx.Queue()
     procs = [
-        ctx.Process(target=_annotator_process, args=(url, n, job, seconds, per, start, out), daemon=True)
-        for n in names
+        ctx.Process(
+            target=_annotator_process, args=(url, n, job, seconds, per, pace, start, out), daemon=True
+        )
+        for n, pace in zip(names, paces, strict=True)
     ]
     for p in procs:
         p.start()
@@ -467,6 +508,12 @@ def main() -> None:
         default=3,
         help="8-annotator rounds, each on a new job (this machine's speed drifts; the median is printed)",
     )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=200.0,
+        help="loops/s of the paced 8-annotator round (the target throughput); 0 skips it",
+    )
     parser.add_argument("--keep", type=Path, help="keep the data in this folder (default: a temp dir)")
     args = parser.parse_args()
 
@@ -506,23 +553,36 @@ def run(args: argparse.Namespace, rt: Runtime, server: ServeProcess, names: list
 
     rounds = max(1, args.rounds)
     many = [f"loop-8-{i + 1}" for i in range(rounds)]
+    paced = ["loop-8-paced"] if args.rate > 0 else []
     create_job(rt, "loop-1", "loop1.jsonl")
-    for job in many:
+    for job in (*many, *paced):
         create_job(rt, job, "loop8.jsonl")
-    for job in ("loop-1", *many):
+    for job in ("loop-1", *many, *paced):
         wait_status(rt, job, "InProgress", timeout=120)
 
-    runs = [("1 annotator", names[:1], "loop-1")]
-    runs += [(f"{len(names)} annotators", names, job) for job in many]
-    summary: list[tuple[float, float, float, float]] = []
-    for label, team, job in runs:
+    loops, wall, lat, errors, cpu, client = run_loop(
+        server.url, names[:1], "loop-1", args.seconds, args.objects, server.cpu_seconds, args.clients
+    )
+    report_loop("1 annotator", loops, wall, lat, errors, handed_twice(rt, "loop-1"), cpu, client)
+    for job in paced:
+        wait_settled(rt, "loop-1")
+        # The 8 annotators, starting args.rate loops a second between them: the latency at the
+        # target throughput, rather than at the most the server can take. First, on a server
+        # that has consolidated what came before (a steady 200 loops/s leaves no backlog).
         loops, wall, lat, errors, cpu, client = run_loop(
-            server.url, team, job, args.seconds, args.objects, server.cpu_seconds, args.clients
+            server.url, names, job, args.seconds, args.objects, server.cpu_seconds, args.clients, args.rate
         )
+        label = f"{len(names)} at {args.rate:g}/s"
         report_loop(label, loops, wall, lat, errors, handed_twice(rt, job), cpu, client)
-        if job != "loop-1":
-            ms = [x * 1000 for x in lat]
-            summary.append((loops / wall, _percentile(ms, 50), _percentile(ms, 95), _percentile(ms, 99)))
+    summary: list[tuple[float, float, float, float]] = []
+    for job in many:  # as fast as the 8 can go, one round after the other
+        loops, wall, lat, errors, cpu, client = run_loop(
+            server.url, names, job, args.seconds, args.objects, server.cpu_seconds, args.clients
+        )
+        label = f"{len(names)} annotators"
+        report_loop(label, loops, wall, lat, errors, handed_twice(rt, job), cpu, client)
+        ms = [x * 1000 for x in lat]
+        summary.append((loops / wall, _percentile(ms, 50), _percentile(ms, 95), _percentile(ms, 99)))
     if len(summary) > 1:
         rate, p50, p95, p99 = (statistics.median(x[i] for x in summary) for i in range(4))
         print(
