@@ -22,6 +22,7 @@ from opentruth.db.repo_objects import (
     ObjectResult,
     count_objects_by_state,
     finish_objects,
+    has_objects,
     insert_data_objects,
     iter_objects,
     mark_objects_ready,
@@ -219,3 +220,22 @@ def test_finish_objects_in_bulk_skips_terminal_repeated_and_unknown_objects(
     }
     assert _object(db, job, 0).leased_count == 0
     assert _object(db, job, 2).failure_reason == "bad"
+
+
+def test_has_objects_answers_by_state_or_by_any_other_state(db: Database, make_job: MakeJob) -> None:
+    job, other = make_job("with-objects"), make_job("without")
+    _ingest(db, job, 3)
+    with db.transaction() as session:
+        finish_objects(
+            session,
+            job.id,
+            [ObjectResult(i, ObjectState.FAILED, failure_reason="bad") for i in range(2)],
+        )
+    with db.read() as session:
+        assert has_objects(session, job.id, states=["pending"])
+        assert not has_objects(session, job.id, states=["annotated", "consolidated"])
+        assert has_objects(session, job.id, other_than=["failed", "consolidated", "expired"])
+        assert not has_objects(session, job.id, other_than=["failed", "pending"])
+        assert has_objects(session, job.id)
+        assert not has_objects(session, other.id)  # another job's objects never count
+        assert count_objects_by_state(session, job.id) == {"failed": 2, "pending": 1}

@@ -7,12 +7,12 @@ once. Leasing objects to workers is in :mod:`opentruth.db.repo_tasks`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from opentruth.db.models import Assignment, AssignmentState, DataObject, ObjectState, Worker
@@ -128,6 +128,23 @@ def count_objects_by_state(session: Session, job_id: int) -> dict[str, int]:
         select(DataObject.state, func.count()).where(DataObject.job_id == job_id).group_by(DataObject.state)
     )
     return {state: int(count) for state, count in rows}
+
+
+def has_objects(
+    session: Session, job_id: int, *, states: Iterable[str] = (), other_than: Iterable[str] = ()
+) -> bool:
+    """Whether the job has an object in one of ``states`` (or in a state not in ``other_than``).
+
+    An ``EXISTS`` on the (job, state) index stops at the first such object, where counting
+    every object by state would read them all: the reconciler asks every second, for every
+    job in progress, a 100,000-object one included.
+    """
+    where = [DataObject.job_id == job_id]
+    if states:
+        where.append(DataObject.state.in_(list(states)))
+    if other_than:
+        where.append(DataObject.state.not_in(list(other_than)))
+    return bool(session.scalar(select(exists().where(*where))))
 
 
 def iter_objects(session: Session, job_id: int, *, batch_size: int = 1000) -> Iterator[DataObject]:

@@ -516,15 +516,20 @@ class JobRunner:
         for job_id in jobs:
             with self.res.db.transaction() as s:
                 repo_tasks.expire_unavailable_objects(s, job_id, now=now)
-                states = repo_objects.count_objects_by_state(s, job_id)
+            # Read outside the write lock (the worker API's writers wait behind it), and only
+            # as far as the first object that answers the question.
+            with self.res.db.read() as s:
                 job = repo_jobs.get_job_by_id(s, job_id)
-                ready = states.get(ObjectState.ANNOTATED.value, 0) > 0
-                finished = job.ingest_complete and all(st in _TERMINAL for st in states)
-                if ready or finished:
-                    key = consolidate_key(job_id, now, self.window)
+                ready = repo_objects.has_objects(s, job_id, states=[ObjectState.ANNOTATED.value])
+                finished = job.ingest_complete and not repo_objects.has_objects(
+                    s, job_id, other_than=_TERMINAL
+                )
+            if ready or finished:
+                key = consolidate_key(job_id, now, self.window)
+                with self.res.db.transaction() as s:
                     _, new = repo_work.enqueue_work(s, "consolidate", key, job_id=job_id, now=now)
-                    if new:
-                        keys.append(key)
+                if new:
+                    keys.append(key)
         with self.res.db.transaction() as s:
             keys.extend(repo_work.requeue_expired_work(s, now=now))
             keys.extend(repo_work.due_work(s, now=now))
