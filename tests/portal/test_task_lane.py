@@ -98,9 +98,12 @@ def test_metrics_label_lane_requests_by_their_route(portal_env: PortalEnv, job: 
     auth = _bearer(portal_env, "ann")
     task = portal_env.client.post(f"/worker/api/jobs/{job}/tasks/next", headers=auth).json()
     portal_env.client.post(f"/worker/api/tasks/{task['taskId']}/release", headers=auth)
+    portal_env.client.cookies.clear()
+    assert portal_env.client.post("/worker/api/tasks/x/decline").status_code == 401
     text = portal_env.client.get("/metrics").text
     assert 'route="/worker/api/jobs/{job}/tasks/next"' in text
     assert 'route="/worker/api/tasks/{task_id}/release"' in text
+    assert 'route="/worker/api/tasks/{task_id}/decline",status="401"' in text
 
 
 def test_an_aws_request_on_a_task_path_goes_to_the_aws_endpoint(portal_env: PortalEnv, job: str) -> None:
