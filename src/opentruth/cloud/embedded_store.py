@@ -448,7 +448,7 @@ class EmbeddedObjectStore:
 
         Only folders below the deepest one known to exist are made: a job writes each worker
         response into a new folder six levels down, and asking for all six (twice, for the
-        data and the metadata trees) cost more than writing the response itself.
+        data and the metadata trees) made twelve ``mkdir`` calls per response where two do.
         """
         folders = [os.path.join(root, *parts[: i + 1]) for i in range(len(parts) - 1)]
         start = 0
