@@ -471,9 +471,7 @@ class StreamingJobs:
                 job = repo_jobs.get_job_by_id(s, job_id)
                 if state is None or job.status != JobStatus.IN_PROGRESS:
                     continue
-                open_objects = sum(
-                    n for st, n in repo_objects.count_objects_by_state(s, job_id).items() if st in _OPEN
-                )
+                open_objects = repo_objects.has_objects(s, job_id, states=_OPEN)
                 if open_objects or now - state.last_activity_at < timedelta(seconds=self.idle_seconds):
                     continue
                 name = queue_name(job.name)

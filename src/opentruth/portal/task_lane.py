@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from typing import Any, TypeVar
 
 import orjson
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import cookie_parser
 from starlette.types import Receive, Scope, Send
 
 from opentruth.errors import OpenTruthError, ValidationError
@@ -38,6 +38,13 @@ MAX_BODY = 16 * 1024 * 1024
 _NEXT = re.compile(r"/worker/api/jobs/([^/]+)/tasks/next\Z")
 _TASK = re.compile(r"/worker/api/tasks/([^/]+)/(submit|decline|release)\Z")
 _JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+class MethodNotAllowedError(OpenTruthError):
+    """Another method than POST on a task path."""
+
+    aws_code = "MethodNotAllowed"
+    http_status = 405
 
 
 class BodyTooLargeError(OpenTruthError):
@@ -82,16 +89,15 @@ class TaskLane:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["method"] != "POST":
-            body = orjson.dumps({"error": "MethodNotAllowed", "message": "use POST on this path"})
-            headers = [*_JSON_HEADERS, (b"allow", b"POST"), (b"content-length", str(len(body)).encode())]
-            await send({"type": "http.response.start", "status": 405, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
         try:
+            if scope["method"] != "POST":
+                raise MethodNotAllowedError("use POST on this path")
             status, body = await self._answer(scope, receive)
         except OpenTruthError as exc:
-            await error_response(exc)(scope, receive, send)
+            response = error_response(exc)
+            if isinstance(exc, MethodNotAllowedError):
+                response.headers["Allow"] = "POST"
+            await response(scope, receive, send)
             return
         headers = [*_JSON_HEADERS, (b"content-length", str(len(body)).encode())] if body else []
         await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -131,9 +137,7 @@ class TaskLane:
             if name == b"authorization":
                 authorization = value.decode("latin-1")
             elif name == b"cookie":
-                jar: SimpleCookie = SimpleCookie()
-                jar.load(value.decode("latin-1"))
-                cookies.update((k, m.value) for k, m in jar.items())
+                cookies.update(cookie_parser(value.decode("latin-1")))  # as Request.cookies
             elif name == CSRF_HEADER.encode():
                 csrf = value.decode("latin-1")
         return identify_worker(self.service, authorization, cookies, csrf, state_changing=True)
