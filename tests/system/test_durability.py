@@ -33,6 +33,7 @@ JOB = "durable-job"
 OBJECTS = 60
 #: The smallest TaskTimeLimitInSeconds SageMaker accepts; the abandoned lease returns after it.
 TASK_TIME_LIMIT = 30
+THINK_SECONDS = 0.03
 
 
 @pytest.fixture
@@ -43,7 +44,9 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
 
 
 class Labeler(threading.Thread):
-    """A worker labeling as fast as it can until the server goes away.
+    """A worker labeling until the server goes away, reading each task for a moment first (a
+    server fast enough to hand out the whole job between two polls of the test would otherwise
+    leave nobody labeling when it is killed).
 
     Records the submits that got a 200, and the task whose submit was in flight when the
     connection broke (its outcome is unknown to the worker, as for a real client).
@@ -66,6 +69,7 @@ class Labeler(threading.Thread):
                 return
             if task is None:
                 return
+            time.sleep(THINK_SECONDS)
             try:
                 self.worker.submit(task)
             except httpx.TransportError as exc:
@@ -148,6 +152,7 @@ def test_kill9_resumes_the_job_without_losing_or_double_counting(tmp_path: Path,
             ),
             timeout=120,
             what="concurrent labeling to make progress",
+            every=0.01,
         )
         server.kill9()
         for t in labelers:
