@@ -3,6 +3,7 @@ workers, IAM users and buckets."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
@@ -94,7 +95,9 @@ class PortalEnv:
 @contextmanager
 def open_portal_env(tmp_path: Path) -> Iterator[PortalEnv]:
     """The app with two teams (ann and bob; eve), IAM users reader, lister and nobody."""
-    settings = Settings.resolve(tmp_path / "data")
+    # No consolidation window: the tests run the background steps themselves (run_pending),
+    # and a windowed pass would only be due at its window's end.
+    settings = dataclasses.replace(Settings.resolve(tmp_path / "data"), consolidation_window=0)
     app = create_app(settings, background=False)
     rt: Runtime = app.state.runtime
     hasher = repo_workforce.fast_hasher()

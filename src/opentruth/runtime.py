@@ -47,6 +47,9 @@ class Settings:
     portal_url: str = "http://127.0.0.1:8080"
     queue_url: str | None = None  # huey: None = SQLite in DATA, or redis://...
     consolidation_window: float = 2.0
+    #: The share of wall time a background pass (consolidation) may take while it runs, so
+    #: that it never holds up the worker API for long (see :mod:`opentruth.labeling.pacing`).
+    background_share: float = 0.5
     #: Extra origins the portal's Content-Security-Policy allows (scripts, styles, images,
     #: connections); empty by default. ``OPENTRUTH_PORTAL_CSP_ALLOW``, space-separated.
     portal_csp_allow: tuple[str, ...] = ()
@@ -71,7 +74,23 @@ class Settings:
             portal_url=portal_url or os.environ.get("OPENTRUTH_PORTAL_URL", "http://127.0.0.1:8080"),
             queue_url=queue_url or os.environ.get("OPENTRUTH_QUEUE"),
             portal_csp_allow=tuple(os.environ.get("OPENTRUTH_PORTAL_CSP_ALLOW", "").split()),
+            background_share=_share(os.environ.get("OPENTRUTH_BACKGROUND_SHARE")),
         )
+
+
+def _share(value: str | None) -> float:
+    """``OPENTRUTH_BACKGROUND_SHARE``: a fraction in (0, 1]; unset, the default."""
+    if value is None or not value.strip():
+        return Settings.background_share
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not 0 < share <= 1:
+        raise ValidationError(
+            f"OPENTRUTH_BACKGROUND_SHARE={value!r}: give a fraction of wall time in (0, 1], such as 0.5"
+        )
+    return share
 
 
 class DatabaseRoles:
@@ -164,7 +183,12 @@ class Runtime:
                 env_provider=lambda _fn: {"AWS_ENDPOINT_URL": settings.portal_url},
             ),
         )
-        runner = JobRunner(res, consolidation_window=settings.consolidation_window, kick=kick)
+        runner = JobRunner(
+            res,
+            consolidation_window=settings.consolidation_window,
+            kick=kick,
+            background_share=settings.background_share,
+        )
         if isinstance(res.store, NotifyingObjectStore):
             res.store.notifier = runner.streaming.topics
         workers = WorkerService(res, runner, token_secret(settings.data_dir))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import io
 import json
+import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,7 +15,10 @@ from PIL import Image
 
 from labsupport import Lab, job_request, label_all, make_role, seed_policy
 from opentruth.db.models import JobStatus
+from opentruth.db.repo_workforce import fast_hasher
 from opentruth.labeling.joblog import LOG_GROUP
+from opentruth.labeling.runner import JobRunner, consolidate_key
+from opentruth.labeling.workers import WorkerService
 
 Check = Any
 
@@ -338,7 +343,7 @@ def test_one_batch_with_the_same_worker_on_many_objects(lab: Lab) -> None:
     assert d["LabelingJobStatus"] == "Completed" and d["LabelCounters"]["HumanLabeled"] == 3
 
 
-def test_a_pass_that_stops_between_finish_transactions_resumes_without_counting_twice(
+def test_a_pass_that_stops_between_chunks_resumes_without_counting_twice(
     lab: Lab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from opentruth.db import repo_jobs, repo_objects
@@ -351,7 +356,7 @@ def test_a_pass_that_stops_between_finish_transactions_resumes_without_counting_
     w = lab.identities[0]
     while (task := lab.workers.next_task(w, "chunked")) is not None:
         lab.workers.submit(w, task["taskId"], {"c": {"label": "b"}})
-    monkeypatch.setattr(runner, "_FINISH_PER_TRANSACTION", 2)
+    monkeypatch.setattr(runner, "_CONSOLIDATE_PER_READ", 2)
     real = repo_objects.finish_objects
     calls: list[int] = []
 
@@ -362,7 +367,7 @@ def test_a_pass_that_stops_between_finish_transactions_resumes_without_counting_
         return real(*args, **kwargs)
 
     monkeypatch.setattr(repo_objects, "finish_objects", dead_after_the_first)
-    lab.runner.run_pending()  # the pass stops after its first transaction (the item fails)
+    lab.runner.run_pending()  # the pass stops after its first chunk (the item fails)
     assert calls[:2] == [2, 2]
 
     def states() -> dict[str, int]:
@@ -370,7 +375,7 @@ def test_a_pass_that_stops_between_finish_transactions_resumes_without_counting_
             job = repo_jobs.get_job(s, "chunked", account_id=lab.res.account)
             return repo_objects.count_objects_by_state(s, job.id)
 
-    assert states() == {"consolidated": 2, "annotated": 3}  # the first transaction stayed
+    assert states() == {"consolidated": 2, "annotated": 3}  # the first chunk stayed
     monkeypatch.setattr(repo_objects, "finish_objects", real)
     lab.runner.reconcile()
     lab.runner.run_pending()
@@ -379,3 +384,112 @@ def test_a_pass_that_stops_between_finish_transactions_resumes_without_counting_
     assert d["LabelCounters"]["HumanLabeled"] == 5 and d["LabelCounters"]["TotalLabeled"] == 5
     assert [line["label"] for line in _output_lines(lab, "chunked")] == [1] * 5
     assert states() == {"consolidated": 5}
+
+
+class _Clock:
+    """A settable clock for the resources (consolidation windows are wall-clock seconds)."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def _windowed(lab: Lab, clock: _Clock, window: float) -> tuple[JobRunner, WorkerService]:
+    lab.res.clock = clock
+    runner = JobRunner(lab.res, consolidation_window=window)
+    return runner, WorkerService(lab.res, runner, secrets.token_bytes(32), hasher=fast_hasher())
+
+
+def _counters(lab: Lab, job: str) -> dict[str, int]:
+    counters: dict[str, int] = lab.jobs.describe(job)["LabelCounters"]
+    return counters
+
+
+def _consolidation_events(lab: Lab, job: str) -> list[dict[str, Any]]:
+    events = lab.res.logs.get_log_events(LOG_GROUP, job)
+    return [e for e in (json.loads(x.message) for x in events) if e.get("event") == "Consolidation"]
+
+
+def test_a_window_is_consolidated_in_one_pass_at_its_end(lab: Lab) -> None:
+    clock = _Clock(datetime(2026, 12, 6, 12, 0, 0, 100_000, tzinfo=UTC))
+    runner, workers = _windowed(lab, clock, 2.0)
+    lab.manifest([{"source": str(i)} for i in range(4)])
+    lab.labels(["a", "b"])
+    lab.jobs.create(job_request("windowed", "TextMultiClass", workers=1))
+    runner.run_pending()
+    w = lab.identities[0]
+    for at in (0.1, 1.5):  # two answers within the window 12:00:00-12:00:02
+        clock.at = clock.at.replace(second=int(at), microsecond=int(at % 1 * 1e6))
+        task = workers.next_task(w, "windowed")
+        assert task is not None
+        workers.submit(w, task["taskId"], {"c": {"label": "b"}})
+    runner.run_pending()
+    assert _counters(lab, "windowed")["HumanLabeled"] == 0  # the window has not ended
+    clock.at = clock.at.replace(second=2, microsecond=0)
+    runner.run_pending()
+    assert _counters(lab, "windowed")["HumanLabeled"] == 2
+    assert [e["objects"] for e in _consolidation_events(lab, "windowed")] == [2]  # one pass
+    clock.at = clock.at.replace(second=2, microsecond=500_000)  # the next window
+    while (task := workers.next_task(w, "windowed")) is not None:
+        workers.submit(w, task["taskId"], {"c": {"label": "a"}})
+    clock.at = clock.at.replace(second=3)
+    runner.run_pending()
+    assert lab.jobs.describe("windowed")["LabelingJobStatus"] == "InProgress"
+    clock.at = clock.at.replace(second=4, microsecond=0)
+    runner.run_pending()
+    assert lab.jobs.describe("windowed")["LabelingJobStatus"] == "Completed"
+    assert [e["objects"] for e in _consolidation_events(lab, "windowed")] == [2, 2]
+
+
+def test_an_answer_after_its_windows_pass_started_joins_the_next_window(lab: Lab) -> None:
+    from opentruth.db import repo_jobs, repo_work
+
+    clock = _Clock(datetime(2026, 12, 6, 12, 0, 1, tzinfo=UTC))
+    runner, _workers = _windowed(lab, clock, 2.0)
+    lab.manifest([{"source": "x"}])
+    lab.labels(["a", "b"])
+    lab.jobs.create(job_request("late", "TextMultiClass", workers=1))
+    runner.run_pending()
+    with lab.res.db.read() as s:
+        job_id = repo_jobs.get_job(s, "late", account_id=lab.res.account).id
+    runner.request_consolidation(job_id)
+    clock.at = clock.at.replace(second=2)
+    assert runner.run_pending() == 1  # the pass of 12:00:00-12:00:02 ran (nothing to do)
+    # An answer stamped within that window but committed after its pass began (a slow
+    # request, another process's clock) must not wait for the reconciler.
+    clock.at = clock.at.replace(second=1, microsecond=900_000)
+    runner.request_consolidation(job_id)
+    with lab.res.db.read() as s:
+        item = repo_work.get_work(s, consolidate_key(job_id, clock.at.replace(second=2), 2.0))
+        assert item.state == "queued"
+        assert item.not_before.replace(tzinfo=UTC) == clock.at.replace(second=4, microsecond=0)
+
+
+def test_batches_in_one_second_keep_their_own_consolidation_files(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch, gt_schema: Check
+) -> None:
+    from opentruth.labeling import runner as runner_module
+
+    lab.res.clock = _Clock(datetime(2026, 12, 6, 12, 0, 0, tzinfo=UTC))  # time stands still
+    monkeypatch.setattr(runner_module, "_CONSOLIDATE_PER_READ", 2)  # five objects: three chunks
+    lab.manifest([{"source": str(i)} for i in range(5)])
+    lab.labels(["a", "b"])
+    lab.jobs.create(job_request("chunks", "TextMultiClass", workers=1))
+    lab.runner.run_pending()
+    w = lab.identities[0]
+    while (task := lab.workers.next_task(w, "chunks")) is not None:
+        lab.workers.submit(w, task["taskId"], {"c": {"label": "a"}})
+    lab.runner.run_pending()
+    assert lab.jobs.describe("chunks")["LabelingJobStatus"] == "Completed"
+    base = "jobs/chunks/annotations/consolidated-annotation/"
+    requests = _files(lab, base + "consolidation-request/")
+    responses = _files(lab, base + "consolidation-response/")
+    assert len(requests) == len(responses) == 3  # none overwritten by a later chunk
+    assert [r.rsplit("/", 1)[1] for r in requests] == [r.rsplit("/", 1)[1] for r in responses]
+    ids: list[str] = []
+    for name in requests:
+        payload = json.loads(lab.get(f"s3://output-data/{name}"))
+        ids.extend(item["datasetObjectId"] for item in payload)
+    assert sorted(ids) == [str(i) for i in range(5)]

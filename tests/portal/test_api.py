@@ -3,6 +3,7 @@ release, bearer vs cookie+CSRF, another team's task is 404, expired lease is 409
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import timedelta
@@ -20,7 +21,8 @@ from opentruth.server import create_app
 
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[tuple[TestClient, Runtime]]:
-    settings = Settings.resolve(tmp_path / "data")
+    # No consolidation window: the tests run the background steps themselves (run_pending).
+    settings = dataclasses.replace(Settings.resolve(tmp_path / "data"), consolidation_window=0)
     app = create_app(settings, background=False)
     rt: Runtime = app.state.runtime
     hasher = repo_workforce.fast_hasher()

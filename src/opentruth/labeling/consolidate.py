@@ -91,11 +91,15 @@ def consolidate_batch(
     history: Sequence[tuple[int, str, dict[str, Any]]],
     issuer: str,
     now: datetime,
+    *,
+    files_at: datetime | None = None,
 ) -> Batch:
     """Consolidate ``objects`` (all ``annotated``) from their submitted ``answers``.
 
     ``history`` holds the job's other submitted answers (object id, worker, answer): single-label
     consolidation estimates each worker's reliability over the whole job, as EM needs.
+    ``files_at`` names the consolidation request and response files (default ``now``): the
+    caller picks a second no earlier batch of the job used.
     """
     attr = job.request["LabelAttributeName"]
     by_object: dict[int, list[tuple[Assignment, Worker]]] = defaultdict(list)
@@ -155,9 +159,10 @@ def consolidate_batch(
             )
         )
     if payload:
-        batch.files.append((layout.consolidation_request(ITERATION, now), _json(payload), "application/json"))
+        at = files_at or now
+        batch.files.append((layout.consolidation_request(ITERATION, at), _json(payload), "application/json"))
         batch.files.append(
-            (layout.consolidation_response(ITERATION, now), _json(response), "application/json")
+            (layout.consolidation_response(ITERATION, at), _json(response), "application/json")
         )
     batch.summary = {
         "consolidated": sum(1 for r in batch.results if r.state is ObjectState.CONSOLIDATED),

@@ -44,7 +44,6 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -59,7 +58,6 @@ from opentruth.cloud.functions import (
     authorize_invoke,
     invoke_with_retries,
 )
-from opentruth.cloud.objectstore import NoSuchKey
 from opentruth.cloud.session import RoleSession
 from opentruth.db import repo_objects, repo_work
 from opentruth.db.models import Assignment, DataObject, LabelingJob, ObjectState, Worker
@@ -290,19 +288,6 @@ def _label_categories(job: LabelingJob, store: AuthorizedObjectStore) -> list[st
     return list(parse_label_config(store.get_object(loc.bucket, loc.key).body, uri=uri).labels)
 
 
-def _free_stamp(res: Resources, uri_at: Callable[[datetime], str], at: datetime) -> datetime:
-    """A time whose consolidation file does not exist yet: file names have second resolution,
-    and an earlier batch's payload must not be overwritten."""
-    for bump in range(3600):
-        when = at + timedelta(seconds=bump)
-        loc = parse_s3_uri(uri_at(when), "consolidation file")
-        try:
-            res.store.head_object(loc.bucket, loc.key)
-        except NoSuchKey:
-            return when
-    return at
-
-
 def _check_post(result: InvokeResult) -> str | None:
     if not isinstance(result.payload, list):
         return (
@@ -449,7 +434,7 @@ def _consolidate_batch(
             results.append(ObjectResult(obj.dataset_object_id, ObjectState.CONSOLIDATED, output_line=line))
         return results
 
-    at = _free_stamp(res, lambda t: layout.consolidation_request(ITERATION, t), now)
+    at = res.free_stamp(lambda t: layout.consolidation_request(ITERATION, t), now)
     request_uri = layout.consolidation_request(ITERATION, at)
     loc = parse_s3_uri(request_uri, "consolidation request")
     store.put_object(loc.bucket, loc.key, orjson.dumps(payload), content_type="application/json")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -19,7 +19,7 @@ from opentruth.cloud.functions import FunctionStore
 from opentruth.cloud.keys import KeyManager
 from opentruth.cloud.logs import LogStore
 from opentruth.cloud.metrics import MetricStore
-from opentruth.cloud.objectstore import ObjectStore
+from opentruth.cloud.objectstore import NoSuchKey, ObjectStore
 from opentruth.cloud.session import RoleSession
 from opentruth.db.engine import Database
 from opentruth.iam import Evaluator
@@ -111,3 +111,20 @@ class Resources:
         ``kms_key`` (the job's ``OutputConfig.KmsKeyId``) encrypts every write with SSE-KMS.
         """
         return AuthorizedObjectStore(self.store, session, keys=self.keys, default_kms_key=kms_key)
+
+    def free_stamp(self, uri_at: Callable[[datetime], str], at: datetime) -> datetime:
+        """The first second from ``at`` on whose file ``uri_at(second)`` is not stored yet.
+
+        Ground Truth names a consolidation request and response by the second, and a second
+        batch in the same second must not overwrite the first one's. The check is the
+        service's own (the store unauthorised, as it reads its own bookkeeping): it writes
+        nothing, and the job's write of the file is authorised as usual.
+        """
+        for bump in range(3600):
+            when = at + timedelta(seconds=bump)
+            bucket, _, key = uri_at(when).removeprefix("s3://").partition("/")
+            try:
+                self.store.head_object(bucket, key)
+            except NoSuchKey:
+                return when
+        return at

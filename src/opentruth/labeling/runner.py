@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from opentruth.cloud.authorized_store import AuthorizedObjectStore
 from opentruth.cloud.objectstore import NoSuchKey
@@ -26,11 +27,12 @@ from opentruth.db import repo_jobs, repo_objects, repo_tasks, repo_work
 from opentruth.db.models import JobStatus, LabelingJob, ObjectState, WorkState
 from opentruth.errors import OpenTruthError, ValidationError
 from opentruth.labeling import autolabel, custom, encryption
-from opentruth.labeling.consolidate import consolidate_batch
+from opentruth.labeling.consolidate import ITERATION, consolidate_batch
 from opentruth.labeling.joblog import JobLog, denial_fields
 from opentruth.labeling.jobs import Kick, output_layout
 from opentruth.labeling.jobtelemetry import record_consolidation
 from opentruth.labeling.manifest import LabelConfig, parse_label_config, read_manifest
+from opentruth.labeling.pacing import Pacer
 from opentruth.labeling.requirements import FATAL, derive_requirements, parse_s3_uri
 from opentruth.labeling.resources import Resources
 from opentruth.labeling.streaming import DEFAULT_IDLE_SECONDS, StreamingJobs
@@ -42,14 +44,31 @@ INGEST_BATCH = 1000
 _TERMINAL = {ObjectState.CONSOLIDATED.value, ObjectState.FAILED.value, ObjectState.EXPIRED.value}
 
 
-#: Objects finished per write transaction by a consolidation pass (see ``_consolidate_all``).
-_FINISH_PER_TRANSACTION = 100
+
+
+#: Objects a consolidation pass takes at a time (read, consolidated, written and finished in
+#: one write transaction; see ``_consolidate_all``): small enough that no step of a chunk holds
+#: the interpreter or SQLite's write lock for more than a few milliseconds.
+_CONSOLIDATE_PER_READ = 100
 
 
 def consolidate_key(job_id: int, now: datetime, window: float) -> str:
     """One consolidation item per job and time window: submits within a window are batched."""
     bucket = int(now.timestamp() // window) if window > 0 else int(now.timestamp() * 1000)
     return f"consolidate:{job_id}:{bucket}"
+
+
+def window_end(now: datetime, window: float) -> datetime:
+    """When the consolidation pass of the window holding ``now`` is due: at the window's end,
+    so that one pass takes every answer of its window (without a window: at once)."""
+    if window <= 0:
+        return now
+    return datetime.fromtimestamp((now.timestamp() // window + 1) * window, now.tzinfo)
+
+
+def _next_window(now: datetime, window: float) -> datetime:
+    """A moment in the window after the one holding ``now``."""
+    return window_end(now, window) if window > 0 else now + timedelta(milliseconds=1)
 
 
 class JobFailed(OpenTruthError):
@@ -72,14 +91,19 @@ class JobRunner:
         kick: Kick | None = None,
         lease_seconds: float = 300.0,
         stream_idle_seconds: float = DEFAULT_IDLE_SECONDS,
+        background_share: float = 1.0,
     ) -> None:
         self.res = res
+        #: The share of wall time a consolidation pass takes while it runs (1.0: unpaced).
+        self.background_share = background_share
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.window = consolidation_window
         self.kick = kick or (lambda _key: None)
         self.lease_seconds = lease_seconds
         self._locks: dict[int, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        #: The last second that named a consolidation file of each job (see ``_files_at``).
+        self._stamps: dict[int, datetime] = {}
         #: Streaming jobs (SNS input through the job's SQS queue); see labeling/streaming.py.
         self.streaming = StreamingJobs(self, idle_seconds=stream_idle_seconds)
         #: Automated data labeling (the active-learning loop); see labeling/autolabel/.
@@ -380,18 +404,26 @@ class JobRunner:
             publish = lambda done: self.streaming.publish_outputs(job, session, done)  # noqa: E731
             return custom.consolidate_custom(self.res, job, session, store, log, publish)
         labels = self._labels(job, behaviour, store)
+        # A pass shares the process with the worker API (see labeling/pacing.py): it works in
+        # small chunks and paces itself between them.
+        pacer = Pacer(self.background_share)
+        # Worker reliability across the job only matters when objects get several answers;
+        # with one worker per object each label stands alone (confidence 0.00), so skip it.
+        several = job.workers_per_object > 1 and behaviour.answer_kind.value == "label"
+        history: list[tuple[int, str, dict[str, Any]]] | None = None
+        consolidated: list[int] = []
         done = 0
         while True:
             with self.res.db.read() as s:
-                objects = repo_objects.objects_to_consolidate(s, job.id, limit=500)
+                objects = repo_objects.objects_to_consolidate(s, job.id, limit=_CONSOLIDATE_PER_READ)
                 if not objects:
-                    return done
+                    break
                 answers = repo_objects.submitted_answers(s, [o.id for o in objects])
-                # Worker reliability across the job only matters when objects get several answers;
-                # with one worker per object each label stands alone (confidence 0.00), so skip it.
-                several = job.workers_per_object > 1 and behaviour.answer_kind.value == "label"
-                history = _history(s, job.id) if several else []
+                if history is None:  # once a pass: the job's answers so far, for every chunk
+                    history = _history(s, job.id) if several else []
                 s.expunge_all()  # detached rows stay readable after the session closes
+            pacer.tick()
+            now = self.res.clock()
             batch = consolidate_batch(
                 behaviour,
                 labels.labels if labels else (),
@@ -402,28 +434,46 @@ class JobRunner:
                 answers,
                 history,
                 self.res.portal_url,
-                self.res.clock(),
+                now,
+                files_at=self._files_at(job, now),
             )
+            pacer.tick()
             with store.batch():  # durable together when it ends: one fsync per file and folder
                 for uri, body, content_type in batch.files:
                     loc = parse_s3_uri(uri, "output")
                     store.put_object(loc.bucket, loc.key, body, content_type=content_type)
+                    pacer.tick()
             self.streaming.publish_outputs(job, session, batch.results)  # before: at least once
-            # In short transactions: on SQLite a write transaction holds up every other writer,
-            # the worker API's next and submit among them. Each object is finished once, so a
-            # crash between two of them leaves the rest for the next pass (their files rewritten
-            # with the same content).
-            for start in range(0, len(batch.results), _FINISH_PER_TRANSACTION):
-                with self.res.db.transaction() as s:
-                    repo_objects.finish_objects(
-                        s,
-                        job.id,
-                        batch.results[start : start + _FINISH_PER_TRANSACTION],
-                        now=self.res.clock(),
-                    )
+            # Finished only once their files are durable. Each object is finished once, so a
+            # crash before this leaves the chunk for the next pass (its files rewritten with the
+            # same content).
+            with self.res.db.transaction() as s:
+                repo_objects.finish_objects(s, job.id, batch.results, now=self.res.clock())
+            pacer.tick()  # outside the transaction: a sleep must not hold the write lock
             done += len(batch.results)
+            consolidated.extend(o.id for o in objects)
             log.event("Consolidation", objects=len(batch.results), summary=batch.summary)
-            record_consolidation(self.res, job, log, [o.id for o in objects])
+            if len(objects) < _CONSOLIDATE_PER_READ:
+                # The pass ends with what its window holds. Answers that came in while it ran
+                # belong to a later window, whose item their submit queued: chasing them here
+                # would make passes of a few objects each, every one paying a pass's fixed cost
+                # (metrics, history) while the workers wait on the write lock.
+                break
+        if consolidated:
+            # Once a pass (the metrics are advisory: a crash mid-pass loses these data points,
+            # never an annotation).
+            record_consolidation(self.res, job, log, consolidated)
+        return done
+
+    def _files_at(self, job: LabelingJob, now: datetime) -> datetime:
+        """The second that names this batch's consolidation request and response: ``now``, or
+        the first second after the job's last batch (file names have second resolution)."""
+        layout = output_layout(job)
+        last = self._stamps.get(job.id)
+        start = now if last is None or now >= last + timedelta(seconds=1) else last + timedelta(seconds=1)
+        at = self.res.free_stamp(lambda t: layout.consolidation_request(ITERATION, t), start)
+        self._stamps[job.id] = at.replace(microsecond=0)
+        return at
 
     def _maybe_complete(self, job: LabelingJob, store: AuthorizedObjectStore, log: JobLog) -> None:
         with self.res.db.read() as s:
@@ -525,11 +575,11 @@ class JobRunner:
                     s, job_id, other_than=_TERMINAL
                 )
             if ready or finished:
-                key = consolidate_key(job_id, now, self.window)
+                window = self.window_for(job_id)
                 with self.res.db.transaction() as s:
-                    _, new = repo_work.enqueue_work(s, "consolidate", key, job_id=job_id, now=now)
-                if new:
-                    keys.append(key)
+                    key, new = self._queue_consolidation(s, job_id, now, window)
+                if new and window <= 0:
+                    keys.append(key)  # due now; a later one is kicked by due_work once due
         with self.res.db.transaction() as s:
             keys.extend(repo_work.requeue_expired_work(s, now=now))
             keys.extend(repo_work.due_work(s, now=now))
@@ -547,19 +597,29 @@ class JobRunner:
         """Queue (and kick) a consolidation of the job, batched per time window."""
         now = self.res.clock()
         window = self.window_for(job_id)
-        key = consolidate_key(job_id, now, window)
         with self.res.db.transaction() as s:
-            item, new = repo_work.enqueue_work(s, "consolidate", key, job_id=job_id, now=now)
-            if not new and item.state in (WorkState.DONE.value, WorkState.FAILED.value) and window > 0:
-                # This window's pass already ran: the answer joins the next window's batch, so it
-                # waits at most one window rather than until the reconciler notices it.
-                start = datetime.fromtimestamp((now.timestamp() // window + 1) * window, now.tzinfo)
-                key = consolidate_key(job_id, start, window)
-                _, new = repo_work.enqueue_work(
-                    s, "consolidate", key, job_id=job_id, not_before=start, now=now
-                )
-        if new:
+            key, new = self._queue_consolidation(s, job_id, now, window)
+            item = repo_work.get_work(s, key)
+            if not new and item.state != WorkState.QUEUED.value:
+                # This window's pass has started (or ended) and may have read the objects before
+                # this answer committed: the answer joins the next window's pass, so it waits at
+                # most one window rather than until the reconciler notices it.
+                key, new = self._queue_consolidation(s, job_id, _next_window(now, window), window)
+        if new and window <= 0:
+            # Due now. An item due at its window's end is kicked by the reconciler once due
+            # (within a second): kicked now, a worker thread would find it not yet claimable.
             self.kick(key)
+
+    def _queue_consolidation(
+        self, s: Session, job_id: int, at: datetime, window: float
+    ) -> tuple[str, bool]:
+        """Queue the consolidation item of the window holding ``at``, due at its end (without
+        a window: due now); return its key and whether it is new."""
+        now = self.res.clock()
+        key = consolidate_key(job_id, at, window)
+        due = window_end(at, window) if window > 0 else now
+        _, new = repo_work.enqueue_work(s, "consolidate", key, job_id=job_id, not_before=due, now=now)
+        return key, new
 
 
 def _compact(data: dict[str, Any]) -> str:
