@@ -44,8 +44,6 @@ INGEST_BATCH = 1000
 _TERMINAL = {ObjectState.CONSOLIDATED.value, ObjectState.FAILED.value, ObjectState.EXPIRED.value}
 
 
-
-
 #: Objects a consolidation pass takes at a time (read, consolidated, written and finished in
 #: one write transaction; see ``_consolidate_all``): small enough that no step of a chunk holds
 #: the interpreter or SQLite's write lock for more than a few milliseconds.
@@ -610,9 +608,7 @@ class JobRunner:
             # (within a second): kicked now, a worker thread would find it not yet claimable.
             self.kick(key)
 
-    def _queue_consolidation(
-        self, s: Session, job_id: int, at: datetime, window: float
-    ) -> tuple[str, bool]:
+    def _queue_consolidation(self, s: Session, job_id: int, at: datetime, window: float) -> tuple[str, bool]:
         """Queue the consolidation item of the window holding ``at``, due at its end (without
         a window: due now); return its key and whether it is new."""
         now = self.res.clock()
