@@ -39,6 +39,17 @@ def _files(lab: Lab, prefix: str) -> list[str]:
     )
 
 
+def _one_worker_labels(lab: Lab, job: str, objects: int, label: str) -> None:
+    """Create a one-worker text job of `objects` items, and have its first worker answer them all."""
+    lab.manifest([{"source": str(i)} for i in range(objects)])
+    lab.labels(["a", "b"])
+    lab.jobs.create(job_request(job, "TextMultiClass", workers=1))
+    lab.runner.run_pending()
+    w = lab.identities[0]
+    while (task := lab.workers.next_task(w, job)) is not None:
+        lab.workers.submit(w, task["taskId"], {"c": {"label": label}})
+
+
 def test_text_classification_end_to_end(lab: Lab, gt_schema: Check) -> None:
     texts = ["great food", "awful service", "fine", "lovely staff"]
     truth = ["positive", "negative", "positive", "positive"]
@@ -331,13 +342,7 @@ def test_list_and_stopping_conditions(lab: Lab) -> None:
 
 
 def test_one_batch_with_the_same_worker_on_many_objects(lab: Lab) -> None:
-    lab.manifest([{"source": str(i)} for i in range(3)])
-    lab.labels(["a", "b"])
-    lab.jobs.create(job_request("batched", "TextMultiClass"))
-    lab.runner.run_pending()
-    w = lab.identities[0]
-    while (task := lab.workers.next_task(w, "batched")) is not None:
-        lab.workers.submit(w, task["taskId"], {"c": {"label": "b"}})
+    _one_worker_labels(lab, "batched", 3, "b")
     lab.runner.run_pending()  # one consolidation batch holds all three of this worker's answers
     d = lab.jobs.describe("batched")
     assert d["LabelingJobStatus"] == "Completed" and d["LabelCounters"]["HumanLabeled"] == 3
@@ -349,13 +354,7 @@ def test_a_pass_that_stops_between_chunks_resumes_without_counting_twice(
     from opentruth.db import repo_jobs, repo_objects
     from opentruth.labeling import runner
 
-    lab.manifest([{"source": str(i)} for i in range(5)])
-    lab.labels(["a", "b"])
-    lab.jobs.create(job_request("chunked", "TextMultiClass", workers=1))
-    lab.runner.run_pending()
-    w = lab.identities[0]
-    while (task := lab.workers.next_task(w, "chunked")) is not None:
-        lab.workers.submit(w, task["taskId"], {"c": {"label": "b"}})
+    _one_worker_labels(lab, "chunked", 5, "b")
     monkeypatch.setattr(runner, "_CONSOLIDATE_PER_READ", 2)
     real = repo_objects.finish_objects
     calls: list[int] = []
@@ -474,13 +473,7 @@ def test_batches_in_one_second_keep_their_own_consolidation_files(
 
     lab.res.clock = _Clock(datetime(2026, 12, 6, 12, 0, 0, tzinfo=UTC))  # time stands still
     monkeypatch.setattr(runner_module, "_CONSOLIDATE_PER_READ", 2)  # five objects: three chunks
-    lab.manifest([{"source": str(i)} for i in range(5)])
-    lab.labels(["a", "b"])
-    lab.jobs.create(job_request("chunks", "TextMultiClass", workers=1))
-    lab.runner.run_pending()
-    w = lab.identities[0]
-    while (task := lab.workers.next_task(w, "chunks")) is not None:
-        lab.workers.submit(w, task["taskId"], {"c": {"label": "a"}})
+    _one_worker_labels(lab, "chunks", 5, "a")
     lab.runner.run_pending()
     assert lab.jobs.describe("chunks")["LabelingJobStatus"] == "Completed"
     base = "jobs/chunks/annotations/consolidated-annotation/"
