@@ -381,6 +381,9 @@ def _annotator_process(
     out.put(("done", latencies, errors, time.process_time() - cpu0))
 
 
+TARGET_P99_MS = 50.0  # the issue's p99 target for 8 annotators at 200 loops/s
+
+
 def _percentile(sorted_values: list[float], q: float) -> float:
     if not sorted_values:
         return float("nan")
@@ -467,13 +470,15 @@ def report_loop(
     twice: int,
     cpu: float,
     client: float,
-) -> None:
+) -> tuple[float, float, float, float]:
+    """Print one loop's figures; return what it printed: loops/s and p50, p95, p99 in ms."""
     ms = [x * 1000 for x in lat]
     rate = loops / wall if wall else 0.0
+    p50, p95, p99 = (_percentile(ms, q) for q in (50, 95, 99))
     print(
         f"{label:<14} {loops:>6} loops in {wall:6.2f} s = {rate:7.1f} loops/s   "
-        f"p50 {_percentile(ms, 50):6.1f} ms  p95 {_percentile(ms, 95):6.1f} ms  "
-        f"p99 {_percentile(ms, 99):6.1f} ms  max {max(ms, default=float('nan')):6.1f} ms   "
+        f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
+        f"p99 {p99:6.1f} ms  max {max(ms, default=float('nan')):6.1f} ms   "
         f"handed to two workers: {twice}" + (f"   errors: {len(errors)} ({errors[0]})" if errors else "")
     )
     if lat:
@@ -483,6 +488,7 @@ def report_loop(
             f"per loop ({cpu / wall:.2f} cores busy), background work included; "
             f"client CPU {client / loops * 1000:.2f} ms per loop"
         )
+    return rate, p50, p95, p99
 
 
 # ------------------------------------------------------------------------------- main
@@ -575,11 +581,11 @@ def run(args: argparse.Namespace, rt: Runtime, server: ServeProcess, names: list
         )
         label = f"{len(names)} at {args.rate:g}/s"
         twice = handed_twice(rt, job)
-        report_loop(label, loops, wall, lat, errors, twice, cpu, client)
-        rate, p99 = loops / wall, _percentile([x * 1000 for x in lat], 99)
-        met = rate >= 0.98 * args.rate and p99 <= 50 and twice == 0  # 0.98: the last loop's edge
+        rate, _, _, p99 = report_loop(label, loops, wall, lat, errors, twice, cpu, client)
+        # 0.98: the last loop's edge
+        met = rate >= 0.98 * args.rate and p99 <= TARGET_P99_MS and twice == 0
         print(
-            f"               target at {args.rate:g}/s (p99 <= 50 ms, none handed twice): "
+            f"{'':<14} target at {args.rate:g}/s (p99 <= {TARGET_P99_MS:g} ms, none handed twice): "
             f"{'met' if met else 'NOT met'} ({rate:.1f} loops/s, p99 {p99:.1f} ms)"
         )
     summary: list[tuple[float, float, float, float]] = []
@@ -588,9 +594,7 @@ def run(args: argparse.Namespace, rt: Runtime, server: ServeProcess, names: list
             server.url, names, job, args.seconds, args.objects, server.cpu_seconds, args.clients
         )
         label = f"{len(names)} annotators"
-        report_loop(label, loops, wall, lat, errors, handed_twice(rt, job), cpu, client)
-        ms = [x * 1000 for x in lat]
-        summary.append((loops / wall, _percentile(ms, 50), _percentile(ms, 95), _percentile(ms, 99)))
+        summary.append(report_loop(label, loops, wall, lat, errors, handed_twice(rt, job), cpu, client))
     if len(summary) > 1:
         rate, p50, p95, p99 = (statistics.median(x[i] for x in summary) for i in range(4))
         print(
