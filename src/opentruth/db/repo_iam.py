@@ -36,6 +36,7 @@ from opentruth.db.repo_iam_common import (
     UnknownAccessKeyError,
     bump_generation,
     check_document,
+    check_inline_quota,
     check_name,
     check_path,
     generation,
@@ -232,8 +233,14 @@ def put_user_policy(
 ) -> None:
     """PutUserPolicy: add or replace an inline policy of the user."""
     check_name(policy_name, "policy name", policy=True)
-    doc = check_document(document, PolicyType.IDENTITY, f"user {name}: policy {policy_name}")
+    doc = check_document(
+        document, PolicyType.IDENTITY, f"user {name}: policy {policy_name}", entity=f"user {name}"
+    )
     row = _user_row(session, name, account_id)
+    # The quota is on all the user's inline policies together (IAM's LimitExceeded).
+    check_inline_quota(
+        [doc, *(d for n, d in row.inline_policies.items() if n != policy_name)], f"user {name}"
+    )
     row.inline_policies = {**row.inline_policies, policy_name: doc}
     session.flush()
     bump_generation(session, account_id)

@@ -15,7 +15,7 @@ import base64
 import re
 import secrets
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select, update
@@ -26,7 +26,8 @@ from opentruth.errors import ConflictError, LimitExceededError, NotFoundError, O
 from opentruth.iam.findings import Finding, Severity
 from opentruth.iam.policy import PolicyError
 from opentruth.iam.roles import decode_document
-from opentruth.iam.validate import PolicyType, validate_policy
+from opentruth.iam.store_rules import SYNTAX, iam_message, size_refusal, store_refusals
+from opentruth.iam.validate import PolicyType
 
 
 class NoSuchEntityError(NotFoundError):
@@ -137,27 +138,50 @@ def generation(session: Session, account_id: str) -> int:
 
 
 def check_document(
-    document: object, policy_type: PolicyType, where: str, managed: bool = False
+    document: object,
+    policy_type: PolicyType,
+    where: str,
+    managed: bool = False,
+    *,
+    entity: str = "",
 ) -> dict[str, Any]:
-    """A policy document (dict, JSON or URL-encoded JSON) validated by the engine.
+    """A policy document (dict, JSON or URL-encoded JSON) as IAM would store it.
 
-    Raises :class:`~opentruth.iam.policy.PolicyError` (``MalformedPolicyDocument``) with every
-    ERROR finding, the first one prefixed by ``where`` so the message names the policy.
+    IAM refuses only grammar errors (:class:`~opentruth.iam.policy.PolicyError`, that is
+    ``MalformedPolicyDocument``, worded as IAM words it and prefixed by ``where``) and broken
+    size quotas (``LimitExceeded``); every other finding of the validator is left for
+    ``opentruth iam lint`` (see :mod:`opentruth.iam.store_rules`). ``entity`` names the owner
+    of an inline policy (``role R``, ``user U``): its quota differs, and is on the sum of its
+    inline policies (see :func:`check_inline_quota`).
     """
     try:
         doc = decode_document(document, where)
     except ValidationError as exc:
-        raise PolicyError([Finding(Severity.ERROR, "MALFORMED_JSON", exc.message, "$")]) from None
-    findings = [
-        f
-        for f in validate_policy(doc, policy_type=policy_type, managed=managed)
-        if f.severity is Severity.ERROR
-    ]
+        finding = Finding(Severity.ERROR, "INVALID_JSON", exc.message, "$")
+        # (JSON that is not an object is a syntax error for IAM, not invalid JSON.)
+        sentence = SYNTAX if "must be a JSON object" in exc.message else "This policy contains invalid Json"
+        raise PolicyError([finding], f"{sentence} ({exc.message})") from None
+    findings = store_refusals(doc, policy_type, managed=managed)
     if findings:
+        # IAM's sentence first, verbatim (scripts match on it), then which policy and where.
         first = findings[0]
-        findings[0] = Finding(first.severity, first.code, f"{where}: {first.message}", first.path)
-        raise PolicyError(findings)
+        extra = f"; and {len(findings) - 1} more" if len(findings) > 1 else ""
+        raise PolicyError(
+            findings, f"{iam_message(doc, first)} ({where}: {first.message} at {first.path}{extra})"
+        )
+    if policy_type is not PolicyType.SESSION:
+        quota = size_refusal(policy_type, managed, [doc], entity)
+        if quota:
+            raise IamLimitExceededError(quota)
     return doc
+
+
+def check_inline_quota(docs: Iterable[Mapping[str, Any]], entity: str) -> None:
+    """IAM's ``LimitExceeded`` when all inline policies of ``entity`` (``role R``, ``user U``)
+    together exceed its quota."""
+    quota = size_refusal(PolicyType.IDENTITY, False, docs, entity)
+    if quota:
+        raise IamLimitExceededError(quota)
 
 
 def tags_list(tags: object, where: str) -> list[dict[str, str]]:

@@ -26,6 +26,7 @@ from opentruth.db.repo_iam_common import (
     NoSuchEntityError,
     bump_generation,
     check_document,
+    check_inline_quota,
     check_name,
     check_path,
     iam_arn,
@@ -260,10 +261,14 @@ def put_role_policy(
 ) -> None:
     """PutRolePolicy: add or replace an inline policy."""
     check_name(policy_name, "policy name", policy=True)
-    doc = check_document(document, PolicyType.IDENTITY, f"role {name}: policy {policy_name}")
+    doc = check_document(
+        document, PolicyType.IDENTITY, f"role {name}: policy {policy_name}", entity=f"role {name}"
+    )
 
     def change(detail: dict[str, Any]) -> None:
         kept = [p for p in detail.get("RolePolicyList", []) if p["PolicyName"] != policy_name]
+        # The quota is on all the role's inline policies together (IAM's LimitExceeded).
+        check_inline_quota([doc, *(p["PolicyDocument"] for p in kept)], f"role {name}")
         detail["RolePolicyList"] = [*kept, {"PolicyName": policy_name, "PolicyDocument": doc}]
 
     _update(session, name, account_id, change)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from opentruth.iam.conditions import CompiledCondition
-from opentruth.iam.patterns import Context, Pattern, plain_matcher
+from opentruth.iam.patterns import Context, compile_resource, plain_matcher
 from opentruth.iam.policy import Statement
 
 
@@ -93,7 +93,7 @@ def resource_matches(st: Statement, resource: str, ctx: Context, variables: bool
     patterns = compiled[1]
     if patterns is None:
         patterns = compiled[1] = tuple(
-            [Pattern.compile(r, arn=True, variables=variables) for r in raw if r not in literal]
+            [compile_resource(r, variables) for r in raw if r not in literal]
         )
     hit = False
     for p in patterns:

@@ -288,6 +288,65 @@ class Pattern:
         return "".join(t[1] for t in resolved)
 
 
+# Where AWS substitutes a variable in Resource and NotResource (IAM User Guide, "IAM policy
+# elements: Variables and tags", section "Where you can use policy variables"): "only in the
+# resource portion of the ARN. This portion of the ARN appears after the fifth colon (:). You
+# can't use a variable to replace parts of the ARN before the fifth colon, such as the service
+# or account." Before it, ``${...}`` stays literal text, so
+# ``arn:aws:sqs:us-east-1:${aws:PrincipalAccount}:q`` matches no real ARN: an Allow with it
+# grants nothing and a Deny denies nothing. The colons are counted outside ``${...}`` (the
+# colon of ``${aws:username}`` separates no segment). A resource with fewer than five such
+# colons (``*``, a bare ``${aws:username}``, a truncated ``arn:aws:s3:*``) has no resource
+# portion, so nothing in it is substituted. Condition values of the string and ARN operators
+# take variables anywhere (same section); Action, NotAction and Principal never do.
+_VAR_PIECE = re.compile(r"(\$\{[^}]*\})")
+
+
+def resource_split(text: str) -> int:
+    """The index where the resource portion of ``text`` begins (after its fifth colon outside
+    ``${...}``), or ``-1`` when it has fewer than five such colons."""
+    colons = 0
+    at = 0
+    for piece in _VAR_PIECE.split(text):
+        if piece.startswith("${") and piece.endswith("}") and len(piece) > 2:
+            at += len(piece)
+            continue
+        for i, ch in enumerate(piece):
+            if ch == ":":
+                colons += 1
+                if colons == 5:
+                    return at + i + 1
+        at += len(piece)
+    return -1
+
+
+@lru_cache(maxsize=16384)
+def tokenize_resource(text: str) -> tuple[Token, ...]:
+    """Tokens of a Resource/NotResource pattern under 2012-10-17: variables and escapes only in
+    the resource portion (see :func:`resource_split`), plain text with wildcards before it."""
+    cut = resource_split(text)
+    if cut < 0:
+        return tokenize(text, False)
+    head, tail = tokenize(text[:cut], False), tokenize(text[cut:], True)
+    if head and tail and head[-1][0] == _LIT and tail[0][0] == _LIT:
+        return (*head[:-1], (_LIT, head[-1][1] + tail[0][1], None), *tail[1:])
+    return head + tail
+
+
+@lru_cache(maxsize=16384)
+def compile_resource(text: str, variables: bool) -> Pattern:
+    """The matcher of one Resource/NotResource entry: segment-aware, variables only where AWS
+    substitutes them (see :func:`resource_split`)."""
+    cut = resource_split(text) if variables else -1
+    if cut < 0 or "$" not in text[cut:]:
+        # Nothing to substitute: ``${..}`` before the fifth colon is plain text.
+        return Pattern(text, None, True, False, plain_matcher(text, True))
+    tokens = tokenize_resource(text)
+    has_vars = any(t[0] == _VAR for t in tokens)
+    fixed = None if has_vars else _cached(tokens, True, False)
+    return Pattern(text, tokens, True, False, fixed)
+
+
 @lru_cache(maxsize=16384)
 def _compile_pattern(text: str, arn: bool, variables: bool, ignore_case: bool) -> Pattern:
     if not variables or "$" not in text:

@@ -85,10 +85,10 @@ class PolicyError(ValidationError):
 
     aws_code = "MalformedPolicyDocument"
 
-    def __init__(self, findings: list[Finding]) -> None:
+    def __init__(self, findings: list[Finding], message: str | None = None) -> None:
         first = findings[0] if findings else Finding(Severity.ERROR, "MALFORMED", "malformed policy")
         extra = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-        super().__init__(f"{first.message} at {first.path}{extra}")
+        super().__init__(message or f"{first.message} at {first.path}{extra}")
         self.findings = findings
 
 

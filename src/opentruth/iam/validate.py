@@ -23,6 +23,7 @@ from opentruth.iam import catalog
 from opentruth.iam.arn_checks import arn_fits, arn_problem
 from opentruth.iam.findings import Finding, Severity
 from opentruth.iam.policy import VERSION_2012, PolicyError, Statement, load_document, parse_policy
+from opentruth.iam.variable_checks import variable_findings
 
 ERROR, SECURITY, WARNING, SUGGESTION = (
     Severity.ERROR, Severity.SECURITY_WARNING, Severity.WARNING, Severity.SUGGESTION,
@@ -169,8 +170,7 @@ class _Validator:
             self.add(
                 SUGGESTION, "EMPTY_CONDITION", "the Condition object is empty; remove it", f"{path}.Condition"
             )
-        if not variables:
-            self.check_literal_variables(st, path)
+        self.findings.extend(variable_findings(st, path, variables))
         try:
             parsed = parse_policy({"Version": VERSION_2012, "Statement": [st]}).statements[0]
         except PolicyError:
@@ -286,31 +286,6 @@ class _Validator:
                         f"write e.g. {name.lower()}.amazonaws.com",
                         p,
                     )
-
-    def check_literal_variables(self, st: dict[str, Any], path: str) -> None:
-        for key in ("Resource", "NotResource"):
-            for value, p in _items(st.get(key), f"{path}.{key}"):
-                if isinstance(value, str) and "${" in value:
-                    self.literal_variable(value, p)
-        cond = st.get("Condition")
-        if not isinstance(cond, dict):
-            return
-        for op, block in cond.items():
-            if not isinstance(block, dict):
-                continue
-            for key, values in block.items():
-                for value, p in _items(values, f'{path}.Condition.{op}["{key}"]'):
-                    if isinstance(value, str) and "${" in value:
-                        self.literal_variable(value, p)
-
-    def literal_variable(self, value: str, path: str) -> None:
-        self.add(
-            WARNING,
-            "LITERAL_POLICY_VARIABLE",
-            f'{value!r} holds a policy variable, but variables work only under "Version": "2012-10-17"; '
-            "here it is literal text. Set the Version to 2012-10-17",
-            path,
-        )
 
     # -- statement: actions, resources, conditions -----------------------------------------
 
