@@ -56,7 +56,9 @@ _STATEMENT_KEYS = frozenset(
 # A service prefix is letters, digits and hyphens; a wildcard there is refused by IAM.
 _TOP_KEYS = frozenset({"Version", "Id", "Statement"})
 # \Z, not $: "$" would also match before a trailing newline and let "s3:GetObject\n" through.
-_ACTION_RE = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+\Z")
+# A ``${...}`` in the name is stored (it has its ``service:``) but never substituted: it stays
+# literal text and names no action (see opentruth.iam.variable_checks).
+_ACTION_RE = re.compile(r"[A-Za-z0-9-]+:(?:[A-Za-z0-9*?_.-]|\$\{[^}\s]*\})+\Z")
 
 
 # Action names already found well formed: a statement whose actions are all here (the usual
