@@ -99,21 +99,21 @@ GRAMMAR_ERRORS = [
     (
         json.dumps(doc(Action="s3:GetObject", Resource="*") | {"Version": "2020-01-01"}),
         "The policy must contain a valid version string",
-    ),  # fmt: skip
+    ),
     (
         json.dumps(
             {"Version": "2012-10-17", "Statement": {"Effect": "allow", "Action": "s3:*", "Resource": "*"}}
         ),
         "Syntax errors in policy.",
-    ),  # fmt: skip
+    ),
     (
         json.dumps(doc(Action="GetObject", Resource="*")),
         "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.",
-    ),  # fmt: skip
+    ),
     (
         json.dumps(doc(Action="s3:GetObject", Resource="*", Principal={"AWS": "111122223333"})),
         "Policy document should not specify a principal.",
-    ),  # fmt: skip
+    ),
     (json.dumps(doc(Action="s3:GetObject")), "Policy statement must contain resources."),
     (json.dumps(doc(Resource="*")), "Policy statement must contain actions."),
 ]

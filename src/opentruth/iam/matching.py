@@ -92,9 +92,7 @@ def resource_matches(st: Statement, resource: str, ctx: Context, variables: bool
         return st.not_resource
     patterns = compiled[1]
     if patterns is None:
-        patterns = compiled[1] = tuple(
-            [compile_resource(r, variables) for r in raw if r not in literal]
-        )
+        patterns = compiled[1] = tuple([compile_resource(r, variables) for r in raw if r not in literal])
     hit = False
     for p in patterns:
         if p.match(resource, ctx):
