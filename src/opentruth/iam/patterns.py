@@ -337,7 +337,7 @@ def tokenize_resource(text: str) -> tuple[Token, ...]:
 def compile_resource(text: str, variables: bool) -> Pattern:
     """The matcher of one Resource/NotResource entry: segment-aware, variables only where AWS
     substitutes them (see :func:`resource_split`)."""
-    cut = resource_split(text) if variables else -1
+    cut = resource_split(text) if variables and "$" in text else -1
     if cut < 0 or "$" not in text[cut:]:
         # Nothing to substitute: ``${..}`` before the fifth colon is plain text.
         return Pattern(text, None, True, False, plain_matcher(text, True))
