@@ -57,3 +57,15 @@ def test_a_grammar_error_is_refused_in_iams_words(ot: Invoke, tmp_path: Path) ->
     assert result.exit_code != 0
     assert "Policy document should not specify a principal." in result.stderr
     assert "$.Statement[0].Principal" in result.stderr
+
+
+def test_inline_policies_share_the_roles_size_quota(ot: Invoke, tmp_path: Path) -> None:
+    detail = seed_role()
+    big = json.loads((SEED / "streaming-execution-policy.json").read_text())
+    # Seven copies of the streaming policy (1,648 characters each) fit one by one, not together.
+    detail["RolePolicyList"] = [{"PolicyName": f"copy{i}", "PolicyDocument": big} for i in range(7)]
+    path = tmp_path / "role.json"
+    path.write_text(json.dumps(detail))
+    result = ot("iam", "create-role", "--role", str(path))
+    assert result.exit_code != 0
+    assert "Maximum policy size of 10240 bytes exceeded for role SeedRole" in result.stderr

@@ -105,6 +105,7 @@ def _check_role_documents(session: Session, role: Role) -> None:
     check_document(role.trust_document, PolicyType.TRUST, f"role {role.name}: AssumeRolePolicyDocument")
     for inline in role.inline:
         check_document(inline.document, PolicyType.IDENTITY, f"role {role.name}: policy {inline.name}")
+    check_inline_quota([p.document for p in role.inline], f"role {role.name}")
     for arn in [p.arn for p in role.attached] + ([role.boundary_arn] if role.boundary_arn else []):
         if not policy_exists(session, arn):
             raise NoSuchEntityError(f"Policy {arn} does not exist or is not attachable.")
