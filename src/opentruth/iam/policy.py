@@ -57,8 +57,9 @@ _STATEMENT_KEYS = frozenset(
 _TOP_KEYS = frozenset({"Version", "Id", "Statement"})
 # \Z, not $: "$" would also match before a trailing newline and let "s3:GetObject\n" through.
 # A ``${...}`` in the name is stored (it has its ``service:``) but never substituted: it stays
-# literal text and names no action (see opentruth.iam.variable_checks).
-_ACTION_RE = re.compile(r"[A-Za-z0-9-]+:(?:[A-Za-z0-9*?_.-]|\$\{[^}\s]*\})+\Z")
+# literal text and names no action (see opentruth.iam.variable_checks). No NUL: the action
+# matcher joins a statement's actions with it.
+_ACTION_RE = re.compile(r"[A-Za-z0-9-]+:(?:[A-Za-z0-9*?_.-]|\$\{[^}\s\x00]*\})+\Z")
 
 
 # Action names already found well formed: a statement whose actions are all here (the usual
