@@ -46,6 +46,10 @@ def deny(resource: str) -> dict[str, Any]:
     return {"Effect": "Deny", "Action": "s3:GetObject", "Resource": resource}
 
 
+def not_resource(resource: str) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": resource}
+
+
 def with_variable(parts: tuple[str, ...], segment: int, start: int, stop: int) -> tuple[str, str]:
     """The ARN with ``parts[segment][start:stop]`` replaced by the variable, and the replaced text."""
     text = parts[segment]
@@ -65,6 +69,7 @@ def test_a_variable_in_the_resource_part_is_substituted(parts: tuple[str, ...], 
     assert resource_split(pattern) == len(":".join(parts[:5])) + 1
     assert decide([allow(pattern)], arn, ctx, "s3:GetObject") is Decision.ALLOWED
     assert decide([allow("*"), deny(pattern)], arn, ctx, "s3:GetObject") is Decision.EXPLICIT_DENY
+    assert decide([not_resource(pattern)], arn, ctx, "s3:GetObject") is Decision.IMPLICIT_DENY
     # Another user's value names another resource.
     assert (
         decide([allow(pattern)], arn, {"aws:username": value + "x"}, "s3:GetObject") is not Decision.ALLOWED
@@ -85,6 +90,8 @@ def test_a_variable_before_the_fifth_colon_stays_literal(
     ctx = {"aws:username": value}
     assert decide([allow(pattern)], arn, ctx, "s3:GetObject") is Decision.IMPLICIT_DENY
     assert decide([allow("*"), deny(pattern)], arn, ctx, "s3:GetObject") is Decision.ALLOWED
+    # NotResource: the literal text excludes nothing real.
+    assert decide([not_resource(pattern)], arn, ctx, "s3:GetObject") is Decision.ALLOWED
     # Literal: it matches exactly the resource that spells out "${aws:username}".
     assert decide([allow(pattern)], pattern, ctx, "s3:GetObject") is Decision.ALLOWED
     findings = validate_policy({"Version": "2012-10-17", "Statement": [allow(pattern)]})
