@@ -1,0 +1,232 @@
+"""``iam lint``'s findings in the shape of Access Analyzer's ``ValidatePolicy``.
+
+A :class:`~opentruth.iam.findings.Finding` keeps opentruth's own code and a JSON path such as
+``$.Statement[0].Condition.StringEquals["aws:SourceAccount"]``. Access Analyzer answers
+``findingType`` (the same four severities), an ``issueCode``, a ``learnMoreLink`` into the IAM
+User Guide's "Access Analyzer policy check reference", ``findingDetails`` and ``locations``: the
+path as elements (``{"value": "Statement"}``, ``{"index": 0}``; AWS writes object keys as
+``value`` elements) and the ``span`` of the value in the document's text (line from 1, column
+from 0, offset from 0; the end is the character after the value), as the AWS CLI's own
+``validate-policy`` example shows.
+
+The issue codes are AWS's where a check of the reference covers the same problem (the code is
+the anchor of its section, upper-cased: ``#access-analyzer-reference-policy-checks-error-
+invalid-action`` is ``INVALID_ACTION``). Findings that AWS has no check for (opentruth's
+resource-type mismatch, for one) keep opentruth's code and link to the reference page itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from opentruth.iam.findings import Finding
+from opentruth.iam.jsonspan import JsonPath, Span, TextPositions, value_spans
+from opentruth.iam.validate import PolicyType
+
+REFERENCE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
+
+# opentruth code -> the anchor of AWS's check, after "access-analyzer-reference-policy-checks-".
+_ANCHORS: dict[str, str] = {
+    "ACTION_REQUIRED": "error-missing-action",
+    "ALLOW_WITH_NOT_PRINCIPAL": "security-warning-allow-with-not-principal",
+    "CONDITION_KEY_NOT_APPLICABLE": "error-unsupported-action-for-condition-key",
+    "DUPLICATE_SID": "error-unique-sids-required",
+    "EMPTY_CONDITION": "suggestion-empty-object-condition",
+    "EMPTY_SID": "suggestion-empty-sid-value",
+    "EMPTY_STATEMENT": "error-missing-statement",
+    "FOR_ALL_VALUES_SINGLE_VALUED_KEY": "security-warning-forallvalues-with-single-valued-key",
+    "INVALID_ACTION": "error-invalid-action",
+    "INVALID_CONDITION": "error-invalid-policy-element",
+    "INVALID_CONDITION_VALUE": "error-data-type-mismatch",
+    "INVALID_DOCUMENT": "error-json-syntax-error",
+    "INVALID_EFFECT": "error-invalid-effect",
+    "INVALID_JSON": "error-json-syntax-error",
+    "INVALID_SID": "error-unsupported-sid",
+    "INVALID_STATEMENT": "error-invalid-policy-element",
+    "INVALID_TYPE": "error-data-type-mismatch",
+    "INVALID_VERSION": "error-invalid-version",
+    "LITERAL_POLICY_VARIABLE": "error-variable-unsupported-in-version",
+    "MISSING_PRINCIPAL": "error-missing-principal",
+    "MISSING_RESOURCE": "error-missing-resource",
+    "MISSING_STATEMENT": "error-missing-statement",
+    "MISSING_VERSION": "general-warning-missing-version",
+    "NO_MATCHING_ACTION": "error-invalid-action",
+    "PRINCIPAL_CONFLICT": "error-unsupported-element-combination",
+    "PRINCIPAL_NOT_ALLOWED": "error-unsupported-principal",
+    "RESOURCE_CONFLICT": "error-unsupported-element-combination",
+    "RESOURCE_NOT_ALLOWED": "error-role-trust-policy-syntax-error-resource",
+    "TRUST_POLICY_ACTION": "error-unsupported-action-in-policy",
+    "UNKNOWN_ACTION": "error-invalid-action",
+    "UNKNOWN_ELEMENT": "error-invalid-policy-element",
+    "UNKNOWN_GLOBAL_CONDITION_KEY": "error-invalid-global-condition-key",
+    "UNKNOWN_OPERATOR": "error-invalid-condition-operator",
+    "UNKNOWN_SERVICE": "error-invalid-service-in-action",
+}
+# An empty list: AWS names the check after the element that holds it.
+_EMPTY_ARRAY = {
+    "Action": "suggestion-empty-array-action",
+    "NotAction": "suggestion-empty-array-action",
+    "Resource": "suggestion-empty-array-resource",
+    "NotResource": "suggestion-empty-array-resource",
+    "Principal": "suggestion-empty-array-principal",
+    "NotPrincipal": "suggestion-empty-array-principal",
+    "Condition": "suggestion-empty-array-condition",
+}
+# A malformed ARN: the words of opentruth.iam.arn_checks.arn_problem -> AWS's ARN check.
+_ARN_PROBLEMS = (
+    ("is not an ARN", "error-invalid-arn-prefix"),
+    ("of the six ARN fields", "error-missing-arn-field"),
+    ("unknown partition", "error-invalid-partition"),
+    ("ARN service names are lower case", "error-invalid-arn-service-case"),
+    ("unknown service", "error-invalid-service"),
+    ("is not an AWS region", "error-invalid-arn-region"),
+    ("12-digit account", "error-invalid-arn-account"),
+)
+_SIZE = {
+    PolicyType.TRUST: "general-warning-policy-size-exceeds-role-trust-policy-quota",
+    PolicyType.RESOURCE: "general-warning-policy-size-exceeds-resource-policy-quota",
+}
+_PRINCIPAL_TYPES = frozenset({"AWS", "Service", "Federated", "CanonicalUser", "*"})
+
+
+def parse_path(path: str, document: Any = None) -> list[str | int]:
+    """The elements of a finding's JSON path (``$.Statement[0].Action[1]``).
+
+    ``document`` (the parsed policy) settles names that hold a dot: an element name ends where
+    the document has a key that the rest of the path continues from.
+    """
+    if not path.startswith("$"):
+        raise ValueError(f"not a JSON path: {path!r}")
+    out: list[str | int] = []
+    node = document
+    i, n = 1, len(path)
+    while i < n:
+        ch = path[i]
+        key: str | int
+        if ch == "[" and path.startswith('["', i):
+            close = path.index('"]', i + 2)
+            key, i = path[i + 2 : close], close + 2
+        elif ch == "[":
+            close = path.index("]", i)
+            key, i = int(path[i + 1 : close]), close + 1
+        elif ch == ".":
+            key, i = _member(path, i + 1, node)
+        else:
+            raise ValueError(f"unexpected {ch!r} at {i} in {path!r}")
+        out.append(key)
+        node = _child(node, key)
+    return out
+
+
+def _member(path: str, start: int, node: Any) -> tuple[str, int]:
+    if isinstance(node, Mapping):
+        fits = [
+            k
+            for k in node
+            if isinstance(k, str)
+            and path.startswith(k, start)
+            and (start + len(k) == len(path) or path[start + len(k)] in ".[")
+        ]
+        if fits:
+            key = max(fits, key=len)
+            return key, start + len(key)
+    end = start
+    while end < len(path) and path[end] not in ".[":
+        end += 1
+    return path[start:end], end
+
+
+def _child(node: Any, key: str | int) -> Any:
+    if isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node):
+        return node[key]
+    if isinstance(key, str) and isinstance(node, Mapping):
+        return node.get(key)
+    return None
+
+
+def anchor_of(finding: Finding, elements: list[str | int], policy_type: PolicyType) -> str | None:
+    """The anchor of AWS's check for ``finding`` in the reference, or ``None`` if it has none."""
+    code = finding.code
+    if code == "EMPTY_ARRAY":
+        names = [e for e in elements if isinstance(e, str) and e in _EMPTY_ARRAY]
+        return _EMPTY_ARRAY[names[0]] if names else None
+    if code == "INVALID_ARN":
+        return next(
+            (a for words, a in _ARN_PROBLEMS if words in finding.message), "error-invalid-arn-resource"
+        )
+    if code == "INVALID_PRINCIPAL":
+        kind = next((e for e in reversed(elements) if isinstance(e, str)), "")
+        if kind not in _PRINCIPAL_TYPES:
+            return "error-invalid-principal-key"
+        return (
+            "error-invalid-service-principal-format"
+            if kind == "Service"
+            else "error-invalid-principal-format"
+        )
+    if code == "POLICY_SIZE_EXCEEDED":
+        return _SIZE.get(policy_type, "general-warning-policy-size-exceeds-identity-policy-quota")
+    if code == "PASS_ROLE_WITH_STAR":
+        return "security-warning-pass-role-with-star-in-resource"
+    return _ANCHORS.get(code)
+
+
+def issue_code(anchor: str | None, finding: Finding) -> str:
+    """AWS's issue code: the anchor without its category, upper-cased; else opentruth's code."""
+    if anchor is None:
+        return finding.code
+    for category in ("error-", "security-warning-", "general-warning-", "suggestion-"):
+        if anchor.startswith(category):
+            return anchor[len(category) :].replace("-", "_").upper()
+    return finding.code
+
+
+class PolicyText:
+    """One policy document's text, read once for the spans of all its findings."""
+
+    def __init__(self, text: str, policy_type: PolicyType) -> None:
+        self.text = text
+        self.policy_type = policy_type
+        self.spans: dict[JsonPath, Span] | None = value_spans(text)
+        self.document: Any = json.loads(text) if self.spans is not None else None
+        self.positions = TextPositions(text)
+
+    def _position(self, offset: int) -> dict[str, int]:
+        line, column = self.positions.line_column(offset)
+        return {"line": line, "column": column, "offset": offset}
+
+    def locations(self, elements: list[str | int]) -> list[dict[str, Any]]:
+        """The ``locations`` of a finding at ``elements``: empty if the text has no such value."""
+        if self.spans is None:
+            return []
+        span = self.spans.get(tuple(elements))
+        if span is None:
+            return []
+        path = [{"index": e} if isinstance(e, int) else {"value": e} for e in elements]
+        return [
+            {"path": path, "span": {"start": self._position(span.start), "end": self._position(span.end)}}
+        ]
+
+    def finding(self, finding: Finding) -> dict[str, Any]:
+        """One ``ValidatePolicyFinding``."""
+        try:
+            elements = parse_path(finding.path, self.document)
+        except ValueError:
+            elements = []
+        anchor = anchor_of(finding, elements, self.policy_type)
+        return {
+            "findingDetails": finding.message,
+            "findingType": str(finding.severity),
+            "issueCode": issue_code(anchor, finding),
+            "learnMoreLink": f"{REFERENCE}#access-analyzer-reference-policy-checks-{anchor}"
+            if anchor
+            else REFERENCE,
+            "locations": self.locations(elements),
+        }
+
+
+def analyzer_findings(text: str, findings: list[Finding], policy_type: PolicyType) -> list[dict[str, Any]]:
+    """``findings`` of the policy ``text`` as ValidatePolicy's ``findings`` list, in order."""
+    doc = PolicyText(text, policy_type)
+    return [doc.finding(f) for f in findings]
