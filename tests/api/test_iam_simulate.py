@@ -345,3 +345,47 @@ def test_user_source_exclusions_and_permission(server: Server, make_user: MakeUs
         client.simulate_principal_policy(PolicySourceArn=user_arn, ActionNames=["s3:GetObject"])
     assert code(exc) == "AccessDenied"
     assert f"iam:SimulatePrincipalPolicy on resource: {user_arn}" in exc.value.response["Error"]["Message"]
+
+
+def test_role_boundary_filters_a_grant_to_the_role_and_can_be_excluded(server: Server) -> None:
+    iam = server.client("iam")
+    sqs_only = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}],
+    }
+    boundary = iam.create_policy(PolicyName="SqsOnlyBoundary", PolicyDocument=json.dumps(sqs_only))["Policy"]
+    detail = demo.role_detail(ACCOUNT, REGION, "unused")
+    role = iam.create_role(
+        RoleName="Bounded",
+        AssumeRolePolicyDocument=json.dumps(detail["AssumeRolePolicyDocument"]),
+        PermissionsBoundary=boundary["Arn"],
+    )["Role"]["Arn"]
+    grant = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": role},
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}  # fmt: skip
+    kw: dict[str, Any] = {
+        "PolicySourceArn": role,
+        "CallerArn": role,
+        "ActionNames": ["s3:GetObject"],
+        "ResourceArns": ["arn:aws:s3:::b/k"],
+        "ResourcePolicy": json.dumps(grant),
+    }
+    # The bucket policy names the role, and a role's sessions stay within its boundary.
+    (capped,) = iam.simulate_principal_policy(**kw)["EvaluationResults"]
+    assert capped["EvalDecision"] == "implicitDeny"
+    assert capped["PermissionsBoundaryDecisionDetail"] == {"AllowedByPermissionsBoundary": False}
+    (free,) = iam.simulate_principal_policy(
+        **kw, PolicyExclusionList=[{"PolicyType": "permission-boundary"}]
+    )["EvaluationResults"]
+    assert free["EvalDecision"] == "allowed" and "PermissionsBoundaryDecisionDetail" not in free
+    assert [(m["SourcePolicyId"], m["SourcePolicyType"]) for m in free["MatchedStatements"]] == [
+        ("ResourcePolicy", "resource")
+    ]
+    # A boundary given as input replaces the role's own.
+    s3_too = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    )
+    (replaced,) = iam.simulate_principal_policy(**kw, PermissionsBoundaryPolicyInputList=[s3_too])[
+        "EvaluationResults"
+    ]
+    assert replaced["EvalDecision"] == "allowed"
+    assert replaced["PermissionsBoundaryDecisionDetail"] == {"AllowedByPermissionsBoundary": True}

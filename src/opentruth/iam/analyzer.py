@@ -94,33 +94,47 @@ _PRINCIPAL_TYPES = frozenset({"AWS", "Service", "Federated", "CanonicalUser", "*
 def parse_path(path: str, document: Any = None) -> list[str | int]:
     """The elements of a finding's JSON path (``$.Statement[0].Action[1]``).
 
-    ``document`` (the parsed policy) settles names that hold a dot: an element name ends where
-    the document has a key that the rest of the path continues from.
+    ``document`` (the parsed policy) settles names that hold a dot: ``.a.b`` is the key ``a.b``
+    only where the document has it and the rest of the path goes on from there.
     """
     if not path.startswith("$"):
         raise ValueError(f"not a JSON path: {path!r}")
-    out: list[str | int] = []
-    node = document
-    i, n = 1, len(path)
-    while i < n:
-        ch = path[i]
-        key: str | int
-        if ch == "[" and path.startswith('["', i):
-            close = path.index('"]', i + 2)
-            key, i = path[i + 2 : close], close + 2
-        elif ch == "[":
-            close = path.index("]", i)
-            key, i = int(path[i + 1 : close]), close + 1
-        elif ch == ".":
-            key, i = _member(path, i + 1, node)
-        else:
-            raise ValueError(f"unexpected {ch!r} at {i} in {path!r}")
-        out.append(key)
-        node = _child(node, key)
-    return out
+    found = _elements(path, 1, document)
+    if found is None:
+        found = _elements(path, 1, None)  # not in the document: split at every dot
+    assert found is not None  # without a document every step has its one reading
+    return found
 
 
-def _member(path: str, start: int, node: Any) -> tuple[str, int]:
+def _elements(path: str, i: int, node: Any) -> list[str | int] | None:
+    """The elements of ``path[i:]`` that exist under ``node`` (any, when it is ``None``)."""
+    if i == len(path):
+        return []
+    for key, end in _steps(path, i, node):
+        child = _child(node, key)
+        if node is not None and child is _MISSING:
+            continue
+        rest = _elements(path, end, None if node is None else child)
+        if rest is not None:
+            return [key, *rest]
+    return None
+
+
+_MISSING = object()
+
+
+def _steps(path: str, i: int, node: Any) -> list[tuple[str | int, int]]:
+    """The readings of the element at ``path[i]``, longest name first."""
+    if path.startswith('["', i):
+        close = path.index('"]', i + 2)
+        return [(path[i + 2 : close], close + 2)]
+    if path[i] == "[":
+        close = path.index("]", i)
+        return [(int(path[i + 1 : close]), close + 1)]
+    if path[i] != ".":
+        raise ValueError(f"unexpected {path[i]!r} at {i} in {path!r}")
+    start = i + 1
+    steps: list[tuple[str | int, int]] = []
     if isinstance(node, Mapping):
         fits = [
             k
@@ -129,21 +143,21 @@ def _member(path: str, start: int, node: Any) -> tuple[str, int]:
             and path.startswith(k, start)
             and (start + len(k) == len(path) or path[start + len(k)] in ".[")
         ]
-        if fits:
-            key = max(fits, key=len)
-            return key, start + len(key)
+        steps = [(k, start + len(k)) for k in sorted(fits, key=len, reverse=True)]
     end = start
     while end < len(path) and path[end] not in ".[":
         end += 1
-    return path[start:end], end
+    if (path[start:end], end) not in steps:
+        steps.append((path[start:end], end))
+    return steps
 
 
 def _child(node: Any, key: str | int) -> Any:
     if isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node):
         return node[key]
-    if isinstance(key, str) and isinstance(node, Mapping):
-        return node.get(key)
-    return None
+    if isinstance(key, str) and isinstance(node, Mapping) and key in node:
+        return node[key]
+    return _MISSING
 
 
 def anchor_of(finding: Finding, elements: list[str | int], policy_type: PolicyType) -> str | None:

@@ -16,6 +16,7 @@ from opentruth.api.call import AwsCall
 from opentruth.api.iam.common import page, read
 from opentruth.db.repo_iam_details import AttachedDocument, EntityPolicies, entity_policies
 from opentruth.iam.arn import account_of, parse_arn
+from opentruth.iam.context import session_arn
 from opentruth.iam.evaluate import Evaluator
 from opentruth.iam.simulate import InvalidInputError, SimPolicy, Simulation, context_entries, owner_account
 
@@ -53,15 +54,21 @@ def _excluded(
 
 
 def _caller(value: str | None, default: str) -> str:
-    if not value:
-        return default
+    """The principal the requests are evaluated as.
+
+    A role never signs a request itself: its sessions do. So a role is simulated as its session
+    (named as Ground Truth names it, ``SageMaker``, as ``role check`` does), which is what makes
+    a resource policy that names the role ARN subject to the role's boundary, as at run time.
+    """
+    value = value or default
     arn = parse_arn(value)
-    if arn is None or arn.service != "iam" or arn.resource.split("/", 1)[0] not in ("user", "group", "role"):
+    kind = arn.resource.split("/", 1)[0] if arn is not None and arn.service == "iam" else ""
+    if kind not in ("user", "group", "role"):
         raise InvalidInputError(
             f"CallerArn {value!r} must be the ARN of an IAM user, group or role (not an assumed role, "
             "a federated user or a service principal)"
         )
-    return value
+    return session_arn(value) if kind == "role" else value
 
 
 def _inputs(p: dict[str, Any]) -> tuple[list[SimPolicy], SimPolicy | None, SimPolicy | None]:
@@ -150,7 +157,7 @@ def simulate_custom_policy(call: AwsCall, p: dict[str, Any]) -> dict[str, Any]:
             "CallerArn is required with a ResourcePolicy: its Principal needs a caller to match"
         )
     # Without a CallerArn only the account of the caller matters (same- or cross-account).
-    caller = _caller(p.get("CallerArn"), call.caller.arn)
+    caller = _caller(p["CallerArn"], "") if p.get("CallerArn") else call.caller.arn
     sim = Simulation(
         caller=caller,
         owner=owner_account(p.get("ResourceOwner")) or account_of(caller) or call.account_id,
