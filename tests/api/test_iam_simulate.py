@@ -389,3 +389,36 @@ def test_role_boundary_filters_a_grant_to_the_role_and_can_be_excluded(server: S
     ]
     assert replaced["EvalDecision"] == "allowed"
     assert replaced["PermissionsBoundaryDecisionDetail"] == {"AllowedByPermissionsBoundary": True}
+
+
+def test_context_keys_that_a_simulation_needs(server: Server, demo_role: dict[str, Any]) -> None:
+    iam = server.client("iam")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::b/${aws:username}/${*}",
+                "Condition": {
+                    "IpAddress": {"aws:SourceIp": "10.0.0.0/8"},
+                    "Bool": {"aws:SecureTransport": "true"},
+                },
+            },
+            {
+                "Effect": "Deny",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"Null": {"AWS:SOURCEIP": "true"}},
+            },
+        ],
+    }
+    keys = iam.get_context_keys_for_custom_policy(PolicyInputList=[json.dumps(policy)])["ContextKeyNames"]
+    assert keys == ["aws:SourceIp", "aws:SecureTransport", "aws:username"]
+    # The demo role's own policies test no key; an extra policy adds its keys.
+    role = demo_role["Arn"]
+    assert iam.get_context_keys_for_principal_policy(PolicySourceArn=role)["ContextKeyNames"] == []
+    extra = iam.get_context_keys_for_principal_policy(
+        PolicySourceArn=role, PolicyInputList=[json.dumps(policy)]
+    )
+    assert extra["ContextKeyNames"] == keys

@@ -231,12 +231,8 @@ class Simulation:
             for st in named.policy.statements:
                 if not self._applies(st, action, resource, variables):
                     continue
-                keys = [c.key for c in st.conditions]
-                if variables:
-                    texts = [*(st.resources or ()), *(v for c in st.conditions for v in c.values)]
-                    keys += [m.split(",")[0].strip() for t in texts for m in _VARIABLE.findall(t)]
-                for key in keys:
-                    if key not in _ESCAPES and key.lower() not in self._lower:
+                for key in statement_keys(st, variables):
+                    if key.lower() not in self._lower:
                         seen.setdefault(key.lower(), key)
         return list(seen.values())
 
@@ -257,6 +253,28 @@ class Simulation:
                     return False
                 allowed = True
         return allowed
+
+
+def statement_keys(st: Statement, variables: bool) -> list[str]:
+    """The context keys a statement reads: its condition keys, and (where variables are
+    substituted) the keys of the variables in its resources and condition values."""
+    keys = [c.key for c in st.conditions]
+    if variables:
+        texts = [*(st.resources or ()), *(v for c in st.conditions for v in c.values)]
+        # ${key} or ${key, 'default'}; ${*}, ${?} and ${$} are escapes, not keys.
+        keys += [m.split(",")[0].strip() for t in texts for m in _VARIABLE.findall(t)]
+    return [k for k in keys if k not in _ESCAPES]
+
+
+def context_keys(policies: Iterable[Policy]) -> list[str]:
+    """``GetContextKeysFor*Policy``: every key the policies read, once (case-insensitively),
+    in the order they first appear."""
+    seen: dict[str, str] = {}
+    for policy in policies:
+        for st in policy.statements:
+            for key in statement_keys(st, policy.variables_enabled):
+                seen.setdefault(key.lower(), key)
+    return list(seen.values())
 
 
 def _deciding(result: Result) -> tuple[StatementRef, ...]:

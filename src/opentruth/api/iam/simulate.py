@@ -1,4 +1,5 @@
-"""IAM's policy simulator: SimulatePrincipalPolicy and SimulateCustomPolicy.
+"""IAM's policy simulator: SimulatePrincipalPolicy, SimulateCustomPolicy and the two
+GetContextKeysFor*Policy calls that say which ContextEntries a simulation needs.
 
 Both run :class:`opentruth.iam.simulate.Simulation`, the engine that authorises every call.
 SimulatePrincipalPolicy is authorised as ``iam:SimulatePrincipalPolicy`` on the user or role it
@@ -18,7 +19,14 @@ from opentruth.db.repo_iam_details import AttachedDocument, EntityPolicies, enti
 from opentruth.iam.arn import account_of, parse_arn
 from opentruth.iam.context import session_arn
 from opentruth.iam.evaluate import Evaluator
-from opentruth.iam.simulate import InvalidInputError, SimPolicy, Simulation, context_entries, owner_account
+from opentruth.iam.simulate import (
+    InvalidInputError,
+    SimPolicy,
+    Simulation,
+    context_entries,
+    context_keys,
+    owner_account,
+)
 
 
 def _managed(doc: AttachedDocument) -> SimPolicy:
@@ -169,7 +177,28 @@ def simulate_custom_policy(call: AwsCall, p: dict[str, Any]) -> dict[str, Any]:
     return _run(call, sim, p)
 
 
+def get_context_keys_for_principal_policy(call: AwsCall, p: dict[str, Any]) -> dict[str, Any]:
+    source = p["PolicySourceArn"]
+    call.authorize("iam:GetContextKeysForPrincipalPolicy", source)
+    entity = read(call, lambda s: entity_policies(s, source, call.account_id))
+    stored = [SimPolicy.from_document(doc, name, entity.kind) for name, doc in entity.inline]
+    stored += [_managed(doc) for doc in (*entity.attached, *([entity.boundary] if entity.boundary else []))]
+    extra = [
+        SimPolicy.from_text(t, f"PolicyInputList.{i}")
+        for i, t in enumerate(p.get("PolicyInputList") or [], 1)
+    ]
+    return {"ContextKeyNames": context_keys(sp.policy for sp in (*stored, *extra))}
+
+
+def get_context_keys_for_custom_policy(call: AwsCall, p: dict[str, Any]) -> dict[str, Any]:
+    call.authorize("iam:GetContextKeysForCustomPolicy", "*")
+    given = [SimPolicy.from_text(t, f"PolicyInputList.{i}") for i, t in enumerate(p["PolicyInputList"], 1)]
+    return {"ContextKeyNames": context_keys(sp.policy for sp in given)}
+
+
 OPERATIONS = {
     "SimulatePrincipalPolicy": simulate_principal_policy,
     "SimulateCustomPolicy": simulate_custom_policy,
+    "GetContextKeysForPrincipalPolicy": get_context_keys_for_principal_policy,
+    "GetContextKeysForCustomPolicy": get_context_keys_for_custom_policy,
 }
