@@ -89,6 +89,44 @@ _SIZE = {
     PolicyType.RESOURCE: "general-warning-policy-size-exceeds-resource-policy-quota",
 }
 _PRINCIPAL_TYPES = frozenset({"AWS", "Service", "Federated", "CanonicalUser", "*"})
+_ARN_DEFAULT = "error-invalid-arn-resource"
+_PRINCIPAL_KEY = "error-invalid-principal-key"
+_SERVICE_PRINCIPAL = "error-invalid-service-principal-format"
+_PRINCIPAL_FORMAT = "error-invalid-principal-format"
+_IDENTITY_SIZE = "general-warning-policy-size-exceeds-identity-policy-quota"
+# iam:PassRole on any role: AWS names the check after how the statement reaches every role.
+_PASSROLE = "security-warning-pass-role-with-"
+_PASSROLE_STAR = _PASSROLE + "star-in-resource"
+_PASSROLE_ANCHORS = {
+    # (NotAction, NotResource, Action "*") -> the check
+    (True, True, False): _PASSROLE + "not-action-and-not-resource",
+    (False, True, False): _PASSROLE + "not-resource",
+    (False, True, True): _PASSROLE + "star-in-action-and-not-resource",
+    (True, False, False): _PASSROLE + "star-in-resource-and-not-action",
+    (False, False, True): _PASSROLE + "star-in-action-and-resource",
+    (False, False, False): _PASSROLE_STAR,
+}
+_OTHER_ANCHORS = (
+    _ARN_DEFAULT,
+    _PRINCIPAL_KEY,
+    _SERVICE_PRINCIPAL,
+    _PRINCIPAL_FORMAT,
+    _IDENTITY_SIZE,
+)
+
+
+def known_anchors() -> frozenset[str]:
+    """Every anchor :func:`anchor_of` can give (the tests check each against AWS's reference)."""
+    return frozenset(
+        {
+            *_ANCHORS.values(),
+            *_EMPTY_ARRAY.values(),
+            *(a for _, a in _ARN_PROBLEMS),
+            *_SIZE.values(),
+            *_PASSROLE_ANCHORS.values(),
+            *_OTHER_ANCHORS,
+        }
+    )
 
 
 def parse_path(path: str, document: Any = None) -> list[str | int]:
@@ -160,8 +198,22 @@ def _child(node: Any, key: str | int) -> Any:
     return _MISSING
 
 
-def anchor_of(finding: Finding, elements: list[str | int], policy_type: PolicyType) -> str | None:
-    """The anchor of AWS's check for ``finding`` in the reference, or ``None`` if it has none."""
+def _pass_role_anchor(statement: Any) -> str:
+    if not isinstance(statement, Mapping):
+        return _PASSROLE_STAR
+    actions = statement.get("Action")
+    star = actions == "*" or (isinstance(actions, list) and "*" in actions)
+    return _PASSROLE_ANCHORS[("NotAction" in statement, "NotResource" in statement, star)]
+
+
+def anchor_of(
+    finding: Finding, elements: list[str | int], policy_type: PolicyType, document: Any = None
+) -> str | None:
+    """The anchor of AWS's check for ``finding`` in the reference, or ``None`` if it has none.
+
+    ``document`` (the parsed policy) tells apart the variants of a check that AWS names after
+    the statement's shape (PassRole with NotAction, NotResource or ``*``).
+    """
     code = finding.code
     if code == "EMPTY_ARRAY":
         names = [e for e in elements if isinstance(e, str) and e in _EMPTY_ARRAY]
@@ -180,9 +232,12 @@ def anchor_of(finding: Finding, elements: list[str | int], policy_type: PolicyTy
             else "error-invalid-principal-format"
         )
     if code == "POLICY_SIZE_EXCEEDED":
-        return _SIZE.get(policy_type, "general-warning-policy-size-exceeds-identity-policy-quota")
+        return _SIZE.get(policy_type, _IDENTITY_SIZE)
     if code == "PASS_ROLE_WITH_STAR":
-        return "security-warning-pass-role-with-star-in-resource"
+        statement = _child(document, "Statement")  # $.Statement[i]... or $.Statement...
+        if len(elements) > 1 and isinstance(elements[1], int):
+            statement = _child(statement, elements[1])
+        return _pass_role_anchor(statement)
     return _ANCHORS.get(code)
 
 
@@ -228,7 +283,7 @@ class PolicyText:
             elements = parse_path(finding.path, self.document)
         except ValueError:
             elements = []
-        anchor = anchor_of(finding, elements, self.policy_type)
+        anchor = anchor_of(finding, elements, self.policy_type, self.document)
         return {
             "findingDetails": finding.message,
             "findingType": str(finding.severity),
