@@ -96,7 +96,7 @@ def test_unknown_aws_managed_policy_is_named(tmp_path: Path) -> None:
     assert "ManagedPolicyDocuments" in result.output
 
 
-def test_authorization_details_with_role_name(tmp_path: Path) -> None:
+def test_authorization_details_by_role_name_or_the_jobs_role_arn(tmp_path: Path) -> None:
     role = json.loads(Path(ex("autolabel-kms", "role.json")).read_text())
     docs = role.pop("ManagedPolicyDocuments")
     details = {
@@ -113,9 +113,18 @@ def test_authorization_details_with_role_name(tmp_path: Path) -> None:
     path = tmp_path / "details.json"
     path.write_text(json.dumps(details))
     job = ex("autolabel-kms")
-    assert check("--job", job, "--role", str(path)).exit_code == 2
     result = check("--job", job, "--role", str(path), "--role-name", "GroundTruthAutoLabelRole")
     assert result.exit_code == 0, result.output
+    # Without --role-name, the job's RoleArn picks the role: the file is used as AWS wrote it.
+    by_arn = check("--job", job, "--role", str(path))
+    assert by_arn.exit_code == 0, by_arn.output
+    assert by_arn.output == result.output
+    # A file without the job's role says which roles it has.
+    role["Arn"] = role["Arn"].replace(role["RoleName"], "Other")
+    role["RoleName"] = "Other"
+    path.write_text(json.dumps(details))
+    missing = check("--job", job, "--role", str(path))
+    assert missing.exit_code == 2 and "--role-name" in missing.output and "Other" in missing.output
 
 
 def test_option_conflicts_and_bad_files_exit_two(tmp_path: Path) -> None:

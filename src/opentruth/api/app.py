@@ -7,8 +7,9 @@ Routing, in order:
    ``AmazonSQS.`` → sqs, ``GraniteServiceVersion20100801.`` → monitoring);
 2. a credential scope (header or presigned query) naming ``s3`` → the S3 handler, whatever
    the path or host (path-style ``/bucket/key`` and virtual-host ``bucket.localhost``);
-3. otherwise the query-protocol service whose signing name the scope names (``iam``, ``sts``,
-   ``sns``), with ``Action`` from the form body (POST) or the query string (GET).
+3. otherwise the service whose signing name the scope names: query-protocol ones (``iam``,
+   ``sts``, ``sns``) with ``Action`` from the form body (POST) or the query string (GET);
+   REST-JSON ones (``lambda``, ``access-analyzer``) route by method and path themselves.
 
 Registration point for other services::
 
@@ -384,11 +385,13 @@ def _is_aws(scope: Scope) -> bool:
 
 
 def create_app(resources: ApiResources, *, iam: bool = True) -> FastAPI:
-    """The FastAPI application of ``opentruth serve`` with the AWS endpoint (IAM and STS).
+    """The FastAPI application of ``opentruth serve`` with the AWS endpoint (IAM, STS and
+    Access Analyzer's policy validation).
 
     Add services with :func:`register_service`, and other routes with the usual FastAPI
     decorators or ``app.include_router``. The endpoint is ``app.state.aws``.
     """
+    from opentruth.api.accessanalyzer import accessanalyzer_handler
     from opentruth.api.iam import iam_handler
     from opentruth.api.sts import sts_handler
 
@@ -397,6 +400,7 @@ def create_app(resources: ApiResources, *, iam: bool = True) -> FastAPI:
     if iam:
         endpoint.register_service("iam", iam_handler())
         endpoint.register_service("sts", sts_handler())
+        endpoint.register_service("accessanalyzer", accessanalyzer_handler())
     app.state.aws = endpoint
     app.state.resources = resources
     # Whatever no route matches is an AWS request (S3 paths are arbitrary).

@@ -42,6 +42,12 @@ def _load_job(path: Path) -> dict[str, Any]:
     return doc
 
 
+def _job_role_arn(job: dict[str, Any]) -> str | None:
+    """The job's ``RoleArn``: it picks the role out of a get-account-authorization-details file."""
+    arn = job.get("RoleArn")
+    return arn if isinstance(arn, str) else None
+
+
 def role_from_aws(role_name: str, client: Any = None) -> Role:
     """Read a live role through the IAM API (GetRole, its inline and attached policies).
 
@@ -156,7 +162,7 @@ def _print_check(check: RoleCheck) -> None:
 
 
 _H_ROLE = "ROLE.json, or a get-account-authorization-details output."
-_H_ROLE_NAME = "The role to take from a get-account-authorization-details file."
+_H_ROLE_NAME = "The role to take from a get-account-authorization-details file (default: the job's RoleArn)."
 _H_AWS = "Read the role from AWS IAM (boto3)."
 _H_MANIFEST = "A local copy of the input manifest: check its data objects."
 _H_DATA = "opentruth's data directory: read the manifest and object tags from it."
@@ -192,7 +198,7 @@ def check(
             the_role = _live_role(from_aws)
         else:
             assert role is not None
-            the_role = Role.load(role, role_name)
+            the_role = Role.load(role, role_name, role_arn=_job_role_arn(request))
         reqs = _requirements(request, manifest, data, sample)
         result = check_role(the_role, reqs)
     except OpenTruthError as exc:

@@ -208,9 +208,10 @@ class Role:
         return cls.from_detail(detail)
 
     @classmethod
-    def load(cls, path: Path, role_name: str | None = None) -> Role:
+    def load(cls, path: Path, role_name: str | None = None, *, role_arn: str | None = None) -> Role:
         """Read a role file: one ``RoleDetailList`` entry, or the whole
-        ``get-account-authorization-details`` output together with ``role_name``."""
+        ``get-account-authorization-details`` output together with ``role_name`` (or, without
+        one, the role whose ``Arn`` is ``role_arn``: the job's ``RoleArn`` names it already)."""
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
@@ -220,6 +221,15 @@ class Role:
         if not isinstance(doc, dict):
             raise ValidationError(f"role file {path}: must be a JSON object")
         if "RoleDetailList" in doc:
+            if role_name is None and role_arn is not None:
+                role_name = next(
+                    (
+                        str(r.get("RoleName"))
+                        for r in doc["RoleDetailList"]
+                        if isinstance(r, dict) and r.get("Arn") == role_arn
+                    ),
+                    None,
+                )
             if role_name is None:
                 names = ", ".join(
                     str(r.get("RoleName")) for r in doc["RoleDetailList"] if isinstance(r, dict)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from opentruth.api.dispatch import Handler, Operation, query_service
-from opentruth.api.iam import policies, roles, users
+from opentruth.api.iam import details, policies, roles, simulate, users
 
-OPERATIONS: dict[str, Operation] = {**roles.OPERATIONS, **policies.OPERATIONS, **users.OPERATIONS}
+OPERATIONS: dict[str, Operation] = {
+    **roles.OPERATIONS,
+    **policies.OPERATIONS,
+    **users.OPERATIONS,
+    **simulate.OPERATIONS,
+    **details.OPERATIONS,
+}
 
 
 def iam_handler() -> Handler:
