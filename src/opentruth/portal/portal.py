@@ -39,7 +39,7 @@ def install_portal(
         limiter=limiter or LoginLimiter(),
     )
     root = token_secret(settings.data_dir)
-    renderer = TemplateRenderer(ObjectUrlSigner(derive_key(root, "object urls")))
+    renderer = TemplateRenderer(ObjectUrlSigner(derive_key(root, "object urls")), csp_allow=allow)
     sessions = AdminSessions(derive_key(root, "dashboard sessions"))
     app.include_router(build_worker_pages(runtime.workers, config))
     app.include_router(build_task_views(runtime.workers, renderer, config))

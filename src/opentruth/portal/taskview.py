@@ -38,6 +38,7 @@ from opentruth.labeling.workers import AuthenticationError, WorkerIdentity, Work
 from opentruth.portal.api import SESSION_COOKIE
 from opentruth.portal.pages import render_fragment
 from opentruth.portal.render import Granter, TemplateRenderer, TemplateUnavailable, fetch_template
+from opentruth.portal.script_report import ScriptReporter
 from opentruth.portal.security import harden, origin_of, template_csp
 from opentruth.portal.signing import BadObjectUrl, ObjectUrlSigner
 from opentruth.portal.web import PortalConfig
@@ -81,6 +82,7 @@ def build_task_views(service: WorkerService, renderer: TemplateRenderer, config:
     router = APIRouter()
     res = service.res
     signer: ObjectUrlSigner = renderer.signer
+    reporter = ScriptReporter(res)
 
     def doc(request: Request, heading: str, message: str, status: int) -> Response:
         nonce = secrets.token_urlsafe(16)
@@ -131,6 +133,8 @@ def build_task_views(service: WorkerService, renderer: TemplateRenderer, config:
             )
         except TemplateUnavailable as exc:
             return doc(request, "The task cannot be shown", exc.message, 502)
+        # Scripts the browser will refuse go to the job's log, once, for the operator.
+        reporter.report(job.name, job.request["RoleArn"], job.arn, renderer.scripts(source))
         response = HTMLResponse(html)
         return harden(response, template_csp(nonce, origin, config.csp_allow), frame="SAMEORIGIN")
 

@@ -1,0 +1,110 @@
+"""Tell an operator which of a template's scripts the browser will not load, and why.
+
+A script from outside the portal that no local copy serves (:mod:`opentruth.portal.cdn`) and
+the CSP's extra origins do not admit is refused by the worker's browser, and the template's
+code that needs it never runs. Worse, nothing says so except the browser's console. So the
+first render of such a template logs each script once per job and process:
+
+- on the job's log stream (``/aws/sagemaker/LabelingJobs``, through the job's role, as every
+  job event) as a ``TemplateScriptBlocked`` event with the URL and what to allow;
+- in the service's log (logger ``opentruth.portal``);
+
+and the dashboard's job page lists them (:func:`blocked_scripts`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from opentruth.cloud.logs import LogResourceNotFound
+from opentruth.cloud.session import RoleAccessDeniedError
+from opentruth.labeling.joblog import LOG_GROUP, JobLog
+from opentruth.labeling.resources import Resources
+from opentruth.portal.cdn import ScriptRef
+
+__all__ = ["EVENT", "BlockedScript", "ScriptReporter", "blocked_scripts"]
+
+EVENT = "TemplateScriptBlocked"
+ALLOW_ENV = "OPENTRUTH_PORTAL_CSP_ALLOW"
+logger = logging.getLogger("opentruth.portal")
+
+
+def _hint(ref: ScriptRef) -> str:
+    if ref.status == "dynamic":
+        return (
+            "its URL is a Liquid expression, so it is neither served locally nor checked; scripts "
+            f"load only from the portal and the origins in {ALLOW_ENV}"
+        )
+    parts = urlsplit("https:" + ref.url if ref.url.startswith("//") else ref.url)
+    if parts.hostname:
+        origin = f"{parts.scheme}://{parts.netloc}"
+        return f"the template CSP blocks it; to load it, add {origin} to {ALLOW_ENV}"
+    return (
+        "a relative URL resolves under /worker/render/, where the portal serves no scripts; "
+        "inline the script in the template or load it from an allowed origin"
+    )
+
+
+class ScriptReporter:
+    """Logs each blocked or unknown script once per (job, URL) in this process. Thread-safe."""
+
+    def __init__(self, res: Resources) -> None:
+        self.res = res
+        self._seen: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def report(self, job_name: str, role_arn: str, job_arn: str, refs: Iterable[ScriptRef]) -> None:
+        """Write a ``TemplateScriptBlocked`` event for each new blocked or dynamic script."""
+        fresh: list[ScriptRef] = []
+        with self._lock:
+            for ref in refs:
+                if ref.status in ("blocked", "dynamic") and (job_arn, ref.url) not in self._seen:
+                    self._seen.add((job_arn, ref.url))
+                    fresh.append(ref)
+        if not fresh:
+            return
+        for ref in fresh:
+            logger.warning("labeling job %s: template script %s: %s", job_name, ref.url, _hint(ref))
+        try:
+            log = JobLog(self.res, self.res.session(role_arn, job_arn), job_name)
+        except RoleAccessDeniedError:  # the role no longer trusts SageMaker: the service log says it
+            return
+        for ref in fresh:
+            log.event(EVENT, url=ref.url, status=ref.status, hint=_hint(ref))
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedScript:
+    """A script the job's log reported as blocked or unknown."""
+
+    url: str
+    status: str
+    hint: str
+
+
+def blocked_scripts(res: Resources, job_name: str, limit: int = 50) -> list[BlockedScript]:
+    """The distinct scripts reported on the job's log stream, first report first."""
+    try:
+        # A quoted term: one substring, which every logs adapter matches alike.
+        events = res.logs.filter_log_events(LOG_GROUP, streams=[job_name], pattern=f'"{EVENT}"')
+    except LogResourceNotFound:
+        return []
+    out: dict[str, BlockedScript] = {}
+    for event in events:
+        try:
+            body = json.loads(event.message)
+        except ValueError:
+            continue
+        if not isinstance(body, dict) or body.get("event") != EVENT:
+            continue
+        url = str(body.get("url", ""))
+        if url and url not in out:
+            out[url] = BlockedScript(url, str(body.get("status", "")), str(body.get("hint", "")))
+        if len(out) >= limit:
+            break
+    return list(out.values())
