@@ -82,3 +82,38 @@ def test_jquery_from_its_cdn_url_runs_offline_and_submits(page: Page, app: LiveA
     expect(section).to_contain_text(UNKNOWN)
     expect(section).to_contain_text("OPENTRUTH_PORTAL_CSP_ALLOW")
     shot("dashboard-blocked-scripts")
+
+
+DYNAMIC = "https://cdn.example.org/late/loader.js"
+
+#: A template that adds a script at run time, which no scan of its source can see.
+LATE_TEMPLATE = f"""<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>
+<crowd-form><p id="text">{{{{ task.input.source }}}}</p></crowd-form>
+<script>
+  var late = document.createElement("script");
+  late.src = "{DYNAMIC}";
+  document.head.appendChild(late);
+</script>
+"""
+
+
+def test_a_script_added_at_run_time_is_reported_by_the_browser(page: Page, app: LiveApp) -> None:
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
+    app.create_job("late", "PassThrough", [{"source": "late loader"}], template=LATE_TEMPLATE)
+    login(page, app, "bob")
+    frame = start_working(page, "late")
+    expect(frame.locator("#text")).to_have_text("late loader")
+    # The CSP's report-uri carries the violation to the job's log; the dashboard shows it.
+    page.goto(f"{app.url}/admin/login")
+    page.context.clear_cookies()
+    login(page, app, "reader", area="admin")
+    page.goto(f"{app.url}/admin/jobs/late")
+    section = page.locator("section", has=page.get_by_role("heading", name="Blocked template scripts"))
+    for _ in range(20):  # the browser sends its report in the background
+        if section.count():
+            break
+        page.wait_for_timeout(250)
+        page.reload()
+    expect(section).to_contain_text(DYNAMIC)
+    events = [json.loads(e.message) for e in app.rt.res.logs.get_log_events(LOG_GROUP, "late")]
+    assert [e["url"] for e in events if e["event"] == "TemplateScriptBlocked"] == [DYNAMIC]

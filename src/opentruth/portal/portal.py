@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from opentruth.portal.admin import AdminSessions, build_admin
 from opentruth.portal.render import TemplateRenderer
+from opentruth.portal.script_report import ReportTokens
 from opentruth.portal.security import LoginLimiter
 from opentruth.portal.signing import ObjectUrlSigner, derive_key
 from opentruth.portal.taskview import build_task_views
@@ -42,7 +43,8 @@ def install_portal(
     renderer = TemplateRenderer(ObjectUrlSigner(derive_key(root, "object urls")), csp_allow=allow)
     sessions = AdminSessions(derive_key(root, "dashboard sessions"))
     app.include_router(build_worker_pages(runtime.workers, config))
-    app.include_router(build_task_views(runtime.workers, renderer, config))
+    reports = ReportTokens(derive_key(root, "csp reports"))
+    app.include_router(build_task_views(runtime.workers, renderer, config, reports))
     app.include_router(build_admin(runtime.res, sessions, config, hasher=lambda: runtime.workers.hasher))
     app.state.portal = config
     return config

@@ -10,10 +10,20 @@ first render of such a template logs each script once per job and process:
 - in the service's log (logger ``opentruth.portal``);
 
 and the dashboard's job page lists them (:func:`blocked_scripts`).
+
+A template can also add scripts at run time (``document.createElement("script")``,
+``$.getScript``), which no scan of its source sees. The template CSP therefore carries a
+``report-uri`` with a token signed for the job (:class:`ReportTokens`): the browser posts each
+violation there, and :func:`blocked_script_of` keeps those of ``script-src`` with an http(s)
+URL, which are reported as above. A job logs at most :data:`MAX_PER_JOB` distinct scripts per
+process, so that a page cannot flood its log.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import logging
 import threading
@@ -27,10 +37,22 @@ from opentruth.labeling.joblog import LOG_GROUP, JobLog
 from opentruth.labeling.resources import Resources
 from opentruth.portal.cdn import ScriptRef
 
-__all__ = ["EVENT", "BlockedScript", "ScriptReporter", "blocked_scripts"]
+__all__ = [
+    "EVENT",
+    "REPORT_ROUTE",
+    "BlockedScript",
+    "ReportTokens",
+    "ScriptReporter",
+    "blocked_script_of",
+    "blocked_scripts",
+]
 
 EVENT = "TemplateScriptBlocked"
 ALLOW_ENV = "OPENTRUTH_PORTAL_CSP_ALLOW"
+#: Where the template CSP's ``report-uri`` points (``/<token>`` follows).
+REPORT_ROUTE = "/worker/csp-report"
+#: Distinct scripts logged per job and process.
+MAX_PER_JOB = 50
 logger = logging.getLogger("opentruth.portal")
 
 
@@ -55,16 +77,17 @@ class ScriptReporter:
 
     def __init__(self, res: Resources) -> None:
         self.res = res
-        self._seen: set[tuple[str, str]] = set()
+        self._seen: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
     def report(self, job_name: str, role_arn: str, job_arn: str, refs: Iterable[ScriptRef]) -> None:
         """Write a ``TemplateScriptBlocked`` event for each new blocked or dynamic script."""
         fresh: list[ScriptRef] = []
         with self._lock:
+            seen = self._seen.setdefault(job_arn, set())
             for ref in refs:
-                if ref.status in ("blocked", "dynamic") and (job_arn, ref.url) not in self._seen:
-                    self._seen.add((job_arn, ref.url))
+                if ref.status in ("blocked", "dynamic") and ref.url not in seen and len(seen) < MAX_PER_JOB:
+                    seen.add(ref.url)
                     fresh.append(ref)
         if not fresh:
             return
@@ -108,3 +131,50 @@ def blocked_scripts(res: Resources, job_name: str, limit: int = 50) -> list[Bloc
         if len(out) >= limit:
             break
     return list(out.values())
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+class ReportTokens:
+    """The token in a job's ``report-uri``: the job's name and an HMAC over it, so that a
+    report names a job whose task a worker was shown, and only that one."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 32:
+            raise ValueError("the report token key must have at least 32 bytes")
+        self._key = key
+
+    def _mac(self, payload: str) -> str:
+        return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
+
+    def token(self, job_name: str) -> str:
+        payload = _b64(job_name.encode("utf-8"))
+        return f"{payload}.{self._mac(payload)}"
+
+    def verify(self, token: str) -> str | None:
+        """The job name of a valid token, None otherwise (compared in constant time)."""
+        payload, _, signature = token.partition(".")
+        if not payload or not hmac.compare_digest(self._mac(payload).encode(), signature.encode()):
+            return None
+        try:
+            return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+
+def blocked_script_of(body: bytes) -> str | None:
+    """The script URL of a CSP violation report (``report-uri``'s ``application/csp-report``),
+    or None when the report is about something else (inline code, eval, styles, images)."""
+    try:
+        report = json.loads(body.decode("utf-8")).get("csp-report")
+    except (UnicodeDecodeError, ValueError, AttributeError):
+        return None
+    if not isinstance(report, dict):
+        return None
+    directive = str(report.get("effective-directive") or report.get("violated-directive") or "")
+    url = str(report.get("blocked-uri") or "")
+    if not directive.startswith("script-src") or not url.startswith(("http://", "https://")):
+        return None
+    return url[:2048]
