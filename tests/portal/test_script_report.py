@@ -10,7 +10,8 @@ from typing import Any
 
 from labsupport import job_request
 from opentruth.labeling.joblog import LOG_GROUP
-from opentruth.portal.script_report import MAX_PER_JOB, ReportTokens, blocked_script_of
+from opentruth.portal.script_report import MAX_PER_JOB, blocked_script_of
+from opentruth.portal.signing import ReportTokens
 from portalsupport import PortalEnv
 
 TEMPLATE = (
@@ -40,6 +41,17 @@ def _report(url: str, directive: str = "script-src-elem") -> bytes:
     return json.dumps(body).encode()
 
 
+def _report_route(env: PortalEnv, job: str) -> str:
+    """The path of the report-uri in the CSP of a task of ``job`` (as ann)."""
+    env.login("ann")
+    task = env.next_task(job)
+    csp = env.client.get(f"/worker/render/{task['taskId']}").headers["content-security-policy"]
+    found = re.search(r"report-uri http://testserver(/worker/csp-report/[^\s;]+)", csp)
+    assert found, csp
+    env.client.cookies.clear()  # the browser's report carries no session
+    return found.group(1)
+
+
 def test_render_serves_the_copy_and_logs_the_blocked_script_once(portal_env: PortalEnv) -> None:
     env = portal_env
     _job(env, "scripts")
@@ -60,13 +72,7 @@ def test_render_serves_the_copy_and_logs_the_blocked_script_once(portal_env: Por
 def test_csp_reports_reach_the_job_log_only_with_the_jobs_token(portal_env: PortalEnv) -> None:
     env = portal_env
     _job(env, "reported", "<crowd-form></crowd-form>")
-    env.login("ann")
-    task = env.next_task("reported")
-    csp = env.client.get(f"/worker/render/{task['taskId']}").headers["content-security-policy"]
-    found = re.search(r"report-uri http://testserver(/worker/csp-report/\S+)", csp)
-    assert found, csp
-    route = found.group(1).rstrip(";")
-    env.client.cookies.clear()  # the browser's report carries no session
+    route = _report_route(env, "reported")
     headers = {"Content-Type": "application/csp-report"}
     late = "https://cdn.example.org/late.js"
     assert env.client.post(route, content=_report(late), headers=headers).status_code == 204
@@ -86,13 +92,9 @@ def test_csp_reports_reach_the_job_log_only_with_the_jobs_token(portal_env: Port
 def test_a_page_cannot_flood_the_job_log(portal_env: PortalEnv) -> None:
     env = portal_env
     _job(env, "flood", "<crowd-form></crowd-form>")
-    env.login("ann")
-    task = env.next_task("flood")
-    csp = env.client.get(f"/worker/render/{task['taskId']}").headers["content-security-policy"]
-    found = re.search(r"report-uri http://testserver(/worker/csp-report/[^\s;]+)", csp)
-    assert found
+    route = _report_route(env, "flood")
     for i in range(MAX_PER_JOB + 10):
-        env.client.post(found.group(1), content=_report(f"https://cdn.example.org/{i}.js"))
+        env.client.post(route, content=_report(f"https://cdn.example.org/{i}.js"))
     assert len(_blocked(env, "flood")) == MAX_PER_JOB
 
 

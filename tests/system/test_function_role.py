@@ -79,6 +79,19 @@ def _reads(*resources: str) -> dict[str, Any]:
     }
 
 
+def _reader(full: Full, name: str, role: str) -> dict[str, Any]:
+    """CreateFunction of the READER handler with ``role``, through boto3."""
+    made: dict[str, Any] = full.client("lambda").create_function(
+        FunctionName=name,
+        Runtime="python3.11",
+        Role=role,
+        Handler="reader.handler",
+        Code={"ZipFile": _zip(READER)},
+        Timeout=30,
+    )
+    return made
+
+
 def _invoke(full: Full, name: str) -> dict[str, Any]:
     r = full.client("lambda").invoke(FunctionName=name, Payload=b"{}")
     body: dict[str, Any] = json.loads(r["Payload"].read())
@@ -90,14 +103,7 @@ def test_handler_runs_as_its_role(full: Full, caplog: pytest.LogCaptureFixture) 
     caplog.set_level(logging.DEBUG)
     role = _role(full, "fn-reader", LAMBDA_TRUST, _reads("arn:aws:s3:::input-data/labels.json"))
     lam = full.client("lambda")
-    created = lam.create_function(
-        FunctionName="reader",
-        Runtime="python3.11",
-        Role=role,
-        Handler="reader.handler",
-        Code={"ZipFile": _zip(READER)},
-        Timeout=30,
-    )
+    created = _reader(full, "reader", role)
     assert created["Role"] == role and "Environment" not in created
     assert lam.get_function_configuration(FunctionName="reader")["Role"] == role
     out = _invoke(full, "reader")
@@ -115,13 +121,7 @@ def test_handler_runs_as_its_role(full: Full, caplog: pytest.LogCaptureFixture) 
 def test_role_that_does_not_trust_lambda_fails_the_call(full: Full) -> None:
     role = _role(full, "not-for-lambda", SAGEMAKER_TRUST, _reads("*"))
     lam = full.client("lambda")
-    lam.create_function(
-        FunctionName="untrusted",
-        Runtime="python3.11",
-        Role=role,
-        Handler="reader.handler",
-        Code={"ZipFile": _zip(READER)},
-    )
+    _reader(full, "untrusted", role)
     with pytest.raises(ClientError) as info:
         lam.invoke(FunctionName="untrusted", Payload=b"{}")
     error = info.value.response["Error"]
@@ -134,14 +134,7 @@ def test_update_function_configuration_changes_the_role(full: Full) -> None:
     both = _reads("arn:aws:s3:::input-data/labels.json", "arn:aws:s3:::input-data/manifest.jsonl")
     second = _role(full, "fn-second", LAMBDA_TRUST, both)
     lam = full.client("lambda")
-    lam.create_function(
-        FunctionName="switcher",
-        Runtime="python3.11",
-        Role=first,
-        Handler="reader.handler",
-        Code={"ZipFile": _zip(READER)},
-        Timeout=30,
-    )
+    _reader(full, "switcher", first)
     assert _invoke(full, "switcher")["denied"] == "AccessDenied"
     updated = lam.update_function_configuration(FunctionName="switcher", Role=second)
     assert updated["Role"] == second

@@ -184,17 +184,9 @@ def set_policy(
     ``expected_revision`` is Lambda's optimistic lock (``RevisionId``): a mismatch is a
     :class:`ConflictError` (PreconditionFailed on the wire).
     """
-    row = get_function(session, name, account_id=account_id)
-    if expected_revision is not None and expected_revision != row.revision_id:
-        raise ConflictError(
-            "The Revision Id provided does not match the latest Revision Id. "
-            "Call the GetFunction/GetPolicy API to retrieve the latest Revision Id"
-        )
+    row = _locked(session, name, account_id, expected_revision)
     row.policy = policy
-    row.revision_id = str(uuid.uuid4())
-    row.last_modified_at = now or utcnow()
-    session.flush()
-    return row
+    return _touch(session, row, now)
 
 
 #: The columns UpdateFunctionConfiguration may change.
@@ -216,14 +208,25 @@ def update_function(
     unknown = sorted(set(change) - set(UPDATABLE))
     if unknown:
         raise ValidationError(f"cannot update {', '.join(unknown)} of a function")
+    row = _locked(session, name, account_id, expected_revision)
+    for key, value in change.items():
+        setattr(row, key, value)
+    return _touch(session, row, now)
+
+
+def _locked(session: Session, name: str, account_id: str, expected_revision: str | None) -> LambdaFunction:
+    """The function, if ``expected_revision`` (Lambda's ``RevisionId``) is None or current."""
     row = get_function(session, name, account_id=account_id)
     if expected_revision is not None and expected_revision != row.revision_id:
         raise ConflictError(
             "The Revision Id provided does not match the latest Revision Id. "
             "Call the GetFunction/GetPolicy API to retrieve the latest Revision Id"
         )
-    for key, value in change.items():
-        setattr(row, key, value)
+    return row
+
+
+def _touch(session: Session, row: LambdaFunction, now: datetime | None) -> LambdaFunction:
+    """A change: a new revision id and modification time."""
     row.revision_id = str(uuid.uuid4())
     row.last_modified_at = now or utcnow()
     session.flush()

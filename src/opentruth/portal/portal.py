@@ -14,9 +14,8 @@ from fastapi import FastAPI
 
 from opentruth.portal.admin import AdminSessions, build_admin
 from opentruth.portal.render import TemplateRenderer
-from opentruth.portal.script_report import ReportTokens
 from opentruth.portal.security import LoginLimiter
-from opentruth.portal.signing import ObjectUrlSigner, derive_key
+from opentruth.portal.signing import ObjectUrlSigner, ReportTokens, derive_key
 from opentruth.portal.taskview import build_task_views
 from opentruth.portal.web import PortalConfig
 from opentruth.portal.worker import build_worker_pages

@@ -13,7 +13,7 @@ and the dashboard's job page lists them (:func:`blocked_scripts`).
 
 A template can also add scripts at run time (``document.createElement("script")``,
 ``$.getScript``), which no scan of its source sees. The template CSP therefore carries a
-``report-uri`` with a token signed for the job (:class:`ReportTokens`): the browser posts each
+``report-uri`` with a token signed for the job (``signing.ReportTokens``): the browser posts each
 violation there, and :func:`blocked_script_of` keeps those of ``script-src`` with an http(s)
 URL, which are reported as above. A job logs at most :data:`MAX_PER_JOB` distinct scripts per
 process, so that a page cannot flood its log.
@@ -21,9 +21,6 @@ process, so that a page cannot flood its log.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import logging
 import threading
@@ -41,7 +38,6 @@ __all__ = [
     "EVENT",
     "REPORT_ROUTE",
     "BlockedScript",
-    "ReportTokens",
     "ScriptReporter",
     "blocked_script_of",
     "blocked_scripts",
@@ -131,37 +127,6 @@ def blocked_scripts(res: Resources, job_name: str, limit: int = 50) -> list[Bloc
         if len(out) >= limit:
             break
     return list(out.values())
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-class ReportTokens:
-    """The token in a job's ``report-uri``: the job's name and an HMAC over it, so that a
-    report names a job whose task a worker was shown, and only that one."""
-
-    def __init__(self, key: bytes) -> None:
-        if len(key) < 32:
-            raise ValueError("the report token key must have at least 32 bytes")
-        self._key = key
-
-    def _mac(self, payload: str) -> str:
-        return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
-
-    def token(self, job_name: str) -> str:
-        payload = _b64(job_name.encode("utf-8"))
-        return f"{payload}.{self._mac(payload)}"
-
-    def verify(self, token: str) -> str | None:
-        """The job name of a valid token, None otherwise (compared in constant time)."""
-        payload, _, signature = token.partition(".")
-        if not payload or not hmac.compare_digest(self._mac(payload).encode(), signature.encode()):
-            return None
-        try:
-            return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8")
-        except (ValueError, UnicodeDecodeError):
-            return None
 
 
 def blocked_script_of(body: bytes) -> str | None:

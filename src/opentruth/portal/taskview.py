@@ -44,9 +44,9 @@ from opentruth.portal.api import SESSION_COOKIE
 from opentruth.portal.cdn import ScriptRef
 from opentruth.portal.pages import render_fragment
 from opentruth.portal.render import Granter, TemplateRenderer, TemplateUnavailable, fetch_template
-from opentruth.portal.script_report import REPORT_ROUTE, ReportTokens, ScriptReporter, blocked_script_of
+from opentruth.portal.script_report import REPORT_ROUTE, ScriptReporter, blocked_script_of
 from opentruth.portal.security import harden, origin_of, template_csp
-from opentruth.portal.signing import BadObjectUrl, ObjectUrlSigner
+from opentruth.portal.signing import BadObjectUrl, ObjectUrlSigner, ReportTokens
 from opentruth.portal.web import PortalConfig
 
 #: Object URLs stay valid this long after the task's lease ends (a slow last image load).
