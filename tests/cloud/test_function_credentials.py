@@ -8,6 +8,7 @@ import io
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,29 +19,24 @@ from opentruth.db.engine import Database
 from opentruth.db.iam_secrets import SecretBox
 from opentruth.db.repo_iam_common import ExpiredTokenError
 
-LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
-ONE_FUNCTION_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:lambda:*:000000000000:function:only-me"}},
-        }
-    ],
-}
-SAGEMAKER_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
+
+def trust(service: str, **condition: Any) -> dict[str, Any]:
+    """A trust policy that lets ``service`` assume the role (under ``condition``, if any)."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": "sts:AssumeRole",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+LAMBDA_TRUST = trust("lambda.amazonaws.com")
+ONE_FUNCTION_TRUST = trust(
+    "lambda.amazonaws.com", ArnLike={"aws:SourceArn": "arn:aws:lambda:*:000000000000:function:only-me"}
+)
+SAGEMAKER_TRUST = trust("sagemaker.amazonaws.com")
 CODE = "import os\ndef h(event, context):\n    return {k: os.environ.get(k) for k in event['keys']}\n"
 
 

@@ -35,7 +35,7 @@ from opentruth.cloud.functions.calls import (
 )
 from opentruth.cloud.functions.code import MAX_UNZIPPED_BYTES, MAX_ZIP_BYTES, FunctionCodeError, zip_folder
 from opentruth.cloud.functions.credentials import LAMBDA_PRINCIPAL, FunctionCredentials, FunctionRoleError
-from opentruth.cloud.functions.embedded import EmbeddedFunctions, EnvProvider
+from opentruth.cloud.functions.embedded import EmbeddedFunctions
 from opentruth.cloud.functions.model import FunctionInfo, FunctionStore, InvokeResult
 
 __all__ = [
@@ -43,7 +43,6 @@ __all__ = [
     "MAX_UNZIPPED_BYTES",
     "MAX_ZIP_BYTES",
     "EmbeddedFunctions",
-    "EnvProvider",
     "FunctionCodeError",
     "FunctionCredentials",
     "FunctionInfo",

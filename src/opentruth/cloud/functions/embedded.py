@@ -13,7 +13,7 @@ import base64
 import hashlib
 import re
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +31,7 @@ from opentruth.db.repo_functions import FunctionSpec
 from opentruth.errors import ConflictError, NotFoundError, ValidationError
 from opentruth.iam.policy import parse_policy
 
-__all__ = ["EmbeddedFunctions", "EnvProvider"]
-
-
-#: Extra environment for a Python function's process, e.g. credentials of its role and the
-#: endpoint that serves them (``AWS_ENDPOINT_URL``), so that boto3 inside a handler reaches this
-#: opentruth the way a real function reaches AWS.
-EnvProvider = Callable[[FunctionInfo], Mapping[str, str]]
+__all__ = ["EmbeddedFunctions"]
 
 
 class EmbeddedFunctions:
@@ -51,7 +45,6 @@ class EmbeddedFunctions:
         account: str = "000000000000",
         region: str = "us-east-1",
         runtime: PythonRuntime | None = None,
-        env_provider: EnvProvider | None = None,
         http_post: HttpPost | None = None,
         retry: RetryPolicy | None = None,
         credentials: FunctionCredentials | None = None,
@@ -69,7 +62,6 @@ class EmbeddedFunctions:
         self.account = account
         self.region = region
         self.runtime = runtime or PythonRuntime()
-        self.env_provider = env_provider
         self._post = http_post or http_post_default
         self.credentials = credentials
         self.endpoint_url = endpoint_url
@@ -292,8 +284,6 @@ class EmbeddedFunctions:
             return invoke_http(self._post, info, event)
         assert info.code_dir is not None and info.handler is not None
         env = dict(info.environment)
-        if self.env_provider is not None:
-            env.update(self.env_provider(info))
         reserved: dict[str, str] = {}
         if self.endpoint_url:
             reserved["AWS_ENDPOINT_URL"] = self.endpoint_url
