@@ -1,6 +1,7 @@
 """A template that loads jQuery from its public CDN URL works offline: the portal serves its
 pinned copy in place of the CDN, the template's ``$(...)`` click handler runs and submits, and
-a script that no copy serves is blocked and reported in the job's log and on the dashboard."""
+a script that no copy serves is blocked and reported in the job's log and on the dashboard.
+Scripts that a template adds at run time get the copies too, or are reported by the browser."""
 
 from __future__ import annotations
 
@@ -86,23 +87,38 @@ def test_jquery_from_its_cdn_url_runs_offline_and_submits(page: Page, app: LiveA
 
 DYNAMIC = "https://cdn.example.org/late/loader.js"
 
-#: A template that adds a script at run time, which no scan of its source can see.
-LATE_TEMPLATE = f"""<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>
-<crowd-form><p id="text">{{{{ task.input.source }}}}</p></crowd-form>
+#: A template that adds scripts at run time, which no scan of its source can see: D3 with
+#: jQuery's $.getScript and Draggable with createElement (known CDN URLs, so the copies serve
+#: them), and one that nothing serves.
+LATE_TEMPLATE = f"""<!DOCTYPE html>
+<script src="https://cdn.jsdelivr.net/npm/jquery@3.7.1/dist/jquery.min.js"></script>
+<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>
+<crowd-form>
+  <p id="text">{{{{ task.input.source }}}}</p><p id="d3"></p><p id="drag"></p><p id="mode"></p>
+</crowd-form>
 <script>
+  document.getElementById("mode").textContent = document.compatMode;
+  $.getScript("https://d3js.org/d3.v7.min.js", function () {{ $("#d3").text("d3 " + d3.version); }});
+  var drag = document.createElement("script");
+  drag.src = "https://cdn.jsdelivr.net/npm/@shopify/draggable@1.0.0-beta.11/lib/draggable.bundle.js";
+  drag.onload = function () {{ $("#drag").text("Sortable is a " + typeof Draggable.Sortable); }};
+  document.head.appendChild(drag);
   var late = document.createElement("script");
-  late.src = "{DYNAMIC}";
+  late.setAttribute("src", "{DYNAMIC}");
   document.head.appendChild(late);
 </script>
 """
 
 
-def test_a_script_added_at_run_time_is_reported_by_the_browser(page: Page, app: LiveApp) -> None:
+def test_scripts_added_at_run_time_load_the_copies_or_are_reported(page: Page, app: LiveApp) -> None:
     page.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
     app.create_job("late", "PassThrough", [{"source": "late loader"}], template=LATE_TEMPLATE)
     login(page, app, "bob")
     frame = start_working(page, "late")
     expect(frame.locator("#text")).to_have_text("late loader")
+    expect(frame.locator("#d3")).to_have_text("d3 7.9.1")
+    expect(frame.locator("#drag")).to_have_text("Sortable is a function")
+    expect(frame.locator("#mode")).to_have_text("CSS1Compat")  # the doctype stayed first
     # The CSP's report-uri carries the violation to the job's log; the dashboard shows it.
     page.goto(f"{app.url}/admin/login")
     page.context.clear_cookies()

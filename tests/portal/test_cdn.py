@@ -126,3 +126,21 @@ def test_every_copy_exists_with_its_licence_and_is_recorded_in_the_readme() -> N
         assert path.is_file(), file
         assert (path.parent / "LICENSE.txt").is_file(), file
         assert hashlib.sha256(path.read_bytes()).hexdigest() in readme, file
+
+
+def test_the_shim_carries_every_pattern_and_cannot_close_its_script() -> None:
+    code = cdn.shim()
+    assert "__OPENTRUTH_CDN_MAP__" not in code and "</script" not in code.lower()
+    for file in cdn.copies():
+        assert cdn.VENDOR_PREFIX + file in code
+
+
+def test_the_shim_precedes_code_that_can_add_scripts_after_the_doctype() -> None:
+    renderer = TemplateRenderer(ObjectUrlSigner(b"k" * 32))
+    adds = '<!DOCTYPE html><script>var s = document.createElement("script");</script>'
+    prepared = renderer.prepare(adds)
+    assert prepared.startswith("<!DOCTYPE html><script nonce=")
+    assert prepared.index("HTMLScriptElement") < prepared.index("var s =")
+    # Code that cannot add a script, and templates without code, get no shim.
+    assert "HTMLScriptElement" not in renderer.prepare("<script>var x = 1;</script>")
+    assert "HTMLScriptElement" not in renderer.prepare('<script src="https://d3js.org/d3.v7.js"></script>')

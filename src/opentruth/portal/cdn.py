@@ -16,16 +16,24 @@ CDN's file of the requested version, not the copy (which the portal serves itsel
 Every other script outside the portal is *blocked* unless the CSP's extra origins allow it;
 :func:`scan` reports each one with its URL, so that the renderer can write it to the job's log
 and the dashboard can show what an operator would have to allow.
+
+Scripts that a template adds at run time (``document.createElement("script")``,
+``$.getScript``) are not in its source. :func:`shim` is a small script (``static/vendor/
+cdn-shim.js``, with this module's patterns put in) that the renderer inlines before the
+template's own scripts: it maps such a script's ``src`` to the local copy in the browser.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Literal
 from urllib.parse import urlsplit
 
-__all__ = ["VENDOR_PREFIX", "ScriptRef", "copies", "csp_allows", "local_copy", "scan"]
+__all__ = ["VENDOR_PREFIX", "ScriptRef", "copies", "csp_allows", "local_copy", "scan", "shim"]
 
 #: Where the portal serves the copies (``static/vendor/`` of this package).
 VENDOR_PREFIX = "/worker/static/vendor/"
@@ -75,6 +83,16 @@ _COMPILED = tuple(
 _SCRIPT_TAG_RE = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 _SRC_RE = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _INTEGRITY_RE = re.compile(r"""\s+integrity\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
+
+
+@cache
+def shim() -> str:
+    """The browser-side mapping of run-time scripts to the local copies (JavaScript)."""
+    code = resources.files("opentruth.portal").joinpath("static", "vendor", "cdn-shim.js").read_text("utf-8")
+    code = code[code.index("*/") + 2 :].strip()  # the file's header comment stays in the file
+    table = [[pattern.pattern, VENDOR_PREFIX + file] for pattern, file in _COMPILED]
+    # JSON is a JavaScript literal; "<" is escaped so that nothing in it can end the <script>.
+    return code.replace("__OPENTRUTH_CDN_MAP__", json.dumps(table).replace("<", "\\u003c"))
 
 
 def copies() -> tuple[str, ...]:

@@ -66,6 +66,9 @@ BUILTIN_TYPES = (
 _LOADER_RE = re.compile(r"(<script\b[^>]*?\bsrc\s*=\s*[\"']?)" + re.escape(GT_LOADER), re.IGNORECASE)
 _SCRIPT_TAG_RE = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 _HAS_SRC_RE = re.compile(r"\bsrc\s*=", re.IGNORECASE)
+_DOCTYPE_RE = re.compile(r"\s*<!doctype[^>]*>", re.IGNORECASE)
+#: What code that adds a script says (DOM, jQuery): a hint to include the CDN shim.
+_ADDS_SCRIPTS_RE = re.compile(r"createElement|getScript|setAttribute|\.src\b", re.IGNORECASE)
 
 
 class TemplateUnavailable(OpenTruthError):
@@ -227,6 +230,15 @@ class TemplateRenderer:
     def _prepare(self, source: str) -> tuple[str, list[cdn.ScriptRef]]:
         source = _LOADER_RE.sub(lambda m: m.group(1) + LOCAL_LOADER, source)
         source, refs = cdn.scan(source, self.csp_allow, own=("/worker/static/",))
+        inline = any(not _HAS_SRC_RE.search(m.group(1)) for m in _SCRIPT_TAG_RE.finditer(source))
+        if inline and _ADDS_SCRIPTS_RE.search(source):
+            # The template's own code may add scripts at run time: the shim, first, maps their
+            # CDN URLs to the local copies too (after a doctype, which must stay first or the
+            # document falls into quirks mode). Templates that cannot add scripts go without.
+            doctype = _DOCTYPE_RE.match(source)
+            at = doctype.end() if doctype else 0
+            shim = "<script>{% raw %}" + cdn.shim() + "{% endraw %}</script>"
+            source = source[:at] + shim + source[at:]
 
         def mark(m: re.Match[str]) -> str:
             attrs = m.group(1)
