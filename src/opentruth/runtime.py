@@ -16,7 +16,7 @@ from pathlib import Path
 
 from opentruth.cloud.db_telemetry import DatabaseLogStore, DatabaseMetricStore
 from opentruth.cloud.embedded_store import EmbeddedObjectStore
-from opentruth.cloud.functions import EmbeddedFunctions
+from opentruth.cloud.functions import EmbeddedFunctions, FunctionCredentials
 from opentruth.cloud.keys import EmbeddedKeyManager
 from opentruth.cloud.notifications import NotifyingObjectStore
 from opentruth.cloud.objectstore import ObjectStore
@@ -159,6 +159,8 @@ class Runtime:
             upgrade(db.engine)
         with db.transaction() as s:
             repo_jobs.ensure_account(s, settings.account, settings.region)
+        box = SecretBox.load(settings.data_dir)
+        evaluator = Evaluator()
         res = Resources(
             db=db,
             # Writes publish S3 events (to the SNS topics, attached below) as S3 does.
@@ -166,21 +168,21 @@ class Runtime:
             logs=DatabaseLogStore(db, settings.account),
             metrics=DatabaseMetricStore(db, settings.account),
             roles=DatabaseRoles(db, settings.account),
-            evaluator=Evaluator(),
+            evaluator=evaluator,
             account=settings.account,
             region=settings.region,
             portal_url=settings.portal_url,
-            keys=EmbeddedKeyManager(
-                db, SecretBox.load(settings.data_dir), account=settings.account, region=settings.region
-            ),
+            keys=EmbeddedKeyManager(db, box, account=settings.account, region=settings.region),
             work_dir=settings.data_dir / "jobs",
             functions=EmbeddedFunctions(
                 db,
                 settings.data_dir,
                 account=settings.account,
                 region=settings.region,
-                # boto3 inside a handler reaches this server, as a real function reaches AWS.
-                env_provider=lambda _fn: {"AWS_ENDPOINT_URL": settings.portal_url},
+                # A handler runs as its role, and boto3 inside it reaches this server (with
+                # that role's temporary credentials), as a real function reaches AWS.
+                credentials=FunctionCredentials(db, box, evaluator=evaluator),
+                endpoint_url=settings.portal_url,
             ),
         )
         runner = JobRunner(

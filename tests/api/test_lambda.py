@@ -132,3 +132,53 @@ def test_bad_zip_is_a_clear_error(lam: Any, tmp_path: Path) -> None:
         )
     assert exc.value.response["Error"]["Code"] == "InvalidParameterValueException"
     assert "missing.py" in exc.value.response["Error"]["Message"]
+
+
+def test_function_configuration_get_and_update(lam: Any, server: Server, make_user: MakeUser) -> None:
+    lam.create_function(
+        FunctionName="configured",
+        Runtime="python3.11",
+        Role=ROLE,
+        Handler="app.handler",
+        Code={"ZipFile": _zip(CODE)},
+    )
+    got = lam.get_function_configuration(FunctionName="configured")
+    assert got["Role"] == ROLE and got["Timeout"] == 3
+    other_role = "arn:aws:iam::000000000000:role/other-fn-role"
+    updated = lam.update_function_configuration(
+        FunctionName="configured",
+        Role=other_role,
+        Timeout=20,
+        Description="now longer",
+        Environment={"Variables": {"MODE": "strict"}},
+    )
+    assert updated["Role"] == other_role and updated["Timeout"] == 20
+    assert updated["Environment"] == {"Variables": {"MODE": "strict"}}
+    assert updated["RevisionId"] != got["RevisionId"]
+    assert lam.get_function_configuration(FunctionName="configured")["Description"] == "now longer"
+    # A stale RevisionId is Lambda's optimistic lock; settings opentruth has no use for are refused.
+    for bad, code in (
+        ({"Timeout": 5, "RevisionId": got["RevisionId"]}, "ResourceConflictException"),
+        ({"TracingConfig": {"Mode": "Active"}}, "InvalidParameterValueException"),
+        ({"Timeout": 901}, "InvalidParameterValueException"),
+    ):
+        with pytest.raises(ClientError) as exc:
+            lam.update_function_configuration(FunctionName="configured", **bad)
+        assert exc.value.response["Error"]["Code"] == code, bad
+    # Changing the role passes it to Lambda: iam:PassRole is needed, as on AWS.
+    key, secret = make_user(
+        "updater",
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "lambda:UpdateFunctionConfiguration", "Resource": "*"}
+            ],
+        },
+    )
+    updater = server.client("lambda", key, secret)
+    assert updater.update_function_configuration(FunctionName="configured", Timeout=7)["Timeout"] == 7
+    with pytest.raises(ClientError) as exc:
+        updater.update_function_configuration(FunctionName="configured", Role=ROLE)
+    assert exc.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert "iam:PassRole" in exc.value.response["Error"]["Message"]
+    assert lam.get_function_configuration(FunctionName="configured")["Role"] == other_role

@@ -8,6 +8,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,14 @@ from opentruth.api.app import create_app
 from opentruth.api.bootstrap import bootstrap
 from opentruth.api.call import ApiResources
 from opentruth.api.s3.mount import mount_s3
-from opentruth.cloud.functions import EmbeddedFunctions, FunctionInfo, RetryPolicy, zip_folder
+from opentruth.cloud.functions import (
+    EmbeddedFunctions,
+    FunctionCredentials,
+    FunctionInfo,
+    RetryPolicy,
+    zip_folder,
+)
+from opentruth.db import repo_iam_roles
 from opentruth.db.iam_secrets import SecretBox
 from opentruth.db.repo_workforce import fast_hasher
 from opentruth.labeling.joblog import LOG_GROUP
@@ -29,12 +37,13 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "custom-workflow"
 FN = f"arn:aws:lambda:{REGION}:000000000000:function"
 
 
-def _functions(lab: Lab, env: dict[str, str] | None = None) -> EmbeddedFunctions:
+def _functions(lab: Lab, endpoint: Endpoint | None = None) -> EmbeddedFunctions:
     fns = EmbeddedFunctions(
         lab.res.db,
         lab.root / "fdata",
         retry=RetryPolicy(base_delay=0.0),
-        env_provider=(lambda _info: env) if env else None,
+        credentials=FunctionCredentials(lab.res.db, endpoint.box) if endpoint else None,
+        endpoint_url=endpoint.url if endpoint else None,
     )
     lab.res.functions = fns
     return fns
@@ -85,11 +94,19 @@ def _events(lab: Lab, job: str) -> list[dict[str, Any]]:
     return [json.loads(e.message) for e in lab.res.logs.get_log_events(LOG_GROUP, job)]
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """A server's URL and the root key of its IAM secrets (which function sessions use)."""
+
+    url: str
+    box: SecretBox
+
+
 @pytest.fixture
-def s3_endpoint(lab: Lab) -> Iterator[dict[str, str]]:
-    """A real server with the S3 API over the lab's store, and credentials for functions."""
+def s3_endpoint(lab: Lab) -> Iterator[Endpoint]:
+    """A real server with the S3 API over the lab's store; functions reach it with their roles."""
     box = SecretBox.load(lab.root / "keys")
-    admin = bootstrap(lab.res.db, box, hasher=fast_hasher())
+    bootstrap(lab.res.db, box, hasher=fast_hasher())
     app = create_app(ApiResources(db=lab.res.db, box=box, hasher=fast_hasher()))
     mount_s3(app, lab.store)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
@@ -103,28 +120,34 @@ def s3_endpoint(lab: Lab) -> Iterator[dict[str, str]]:
         time.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield {
-            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-            "AWS_ACCESS_KEY_ID": admin.key_id,
-            "AWS_SECRET_ACCESS_KEY": admin.secret,
-        }
+        yield Endpoint(f"http://127.0.0.1:{port}", box)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
 
 
-def test_example_workflow_end_to_end(lab: Lab, s3_endpoint: dict[str, str], gt_schema: Check) -> None:
+def test_example_workflow_end_to_end(lab: Lab, s3_endpoint: Endpoint, gt_schema: Check) -> None:
     fns = _functions(lab, s3_endpoint)
+    # The functions' role (the example's), which the post function reads the payload with.
+    with lab.res.db.transaction() as s:
+        trust = json.loads((EXAMPLE / "function-trust.json").read_text())
+        repo_iam_roles.create_role(s, "AnimalsFunctions", trust)
+        policy = json.loads((EXAMPLE / "function-role.json").read_text())
+        repo_iam_roles.put_role_policy(s, "AnimalsFunctions", "read-requests", policy)
+    fn_role = "arn:aws:iam::000000000000:role/AnimalsFunctions"
     # The example's post function weighs worker0's vote 3, the others' 1 each.
     post_dir = lab.root / "post"
     shutil.copytree(EXAMPLE / "functions" / "post", post_dir)
     heavy = lab.identities[0].public_id
     (post_dir / "weights.json").write_text(json.dumps({"default": 1.0, "workers": {heavy: 3.0}}))
     pre = fns.create_python(
-        "animals-pre", "pre_annotation.lambda_handler", zip_folder(EXAMPLE / "functions" / "pre")
+        "animals-pre",
+        "pre_annotation.lambda_handler",
+        zip_folder(EXAMPLE / "functions" / "pre"),
+        role=fn_role,
     )
     post = fns.create_python(
-        "animals-post", "post_annotation.lambda_handler", zip_folder(post_dir), timeout=30
+        "animals-post", "post_annotation.lambda_handler", zip_folder(post_dir), timeout=30, role=fn_role
     )
     job = json.loads((EXAMPLE / "job.json").read_text())
     lab.roles.add(make_role(json.loads((EXAMPLE / "role.json").read_text())))

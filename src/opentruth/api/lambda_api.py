@@ -8,6 +8,8 @@ SigV4 (signing name ``lambda``) and hands the call here; :func:`lambda_handler` 
 ``POST   /2015-03-31/functions``                      CreateFunction
 ``GET    /2015-03-31/functions/``                     ListFunctions
 ``GET    /2015-03-31/functions/{name}``               GetFunction
+``GET    /2015-03-31/functions/{name}/configuration`` GetFunctionConfiguration
+``PUT    /2015-03-31/functions/{name}/configuration`` UpdateFunctionConfiguration
 ``DELETE /2015-03-31/functions/{name}``               DeleteFunction
 ``POST   /2015-03-31/functions/{name}/invocations``   Invoke
 ``POST   /2015-03-31/functions/{name}/policy``        AddPermission
@@ -17,7 +19,9 @@ SigV4 (signing name ``lambda``) and hands the call here; :func:`lambda_handler` 
 
 Each operation is authorised with the caller's policies as ``lambda:<Operation>`` on the
 function's ARN (Invoke with the function policy as the resource policy; CreateFunction also
-needs ``iam:PassRole`` of its ``Role`` to ``lambda.amazonaws.com``). Errors are Lambda's:
+needs ``iam:PassRole`` of its ``Role`` to ``lambda.amazonaws.com``, as does an update that
+changes the role). A handler runs as its role; a role Lambda cannot assume fails Invoke with
+``InvalidParameterValueException`` before the handler runs. Errors are Lambda's:
 ``ResourceNotFoundException`` (404), ``ResourceConflictException`` (409),
 ``InvalidParameterValueException`` (400), ``AccessDeniedException`` (403), each with the
 ``x-amzn-ErrorType`` header that boto3 reads.
@@ -93,6 +97,8 @@ class LambdaApi:
             ("GET", 0, ""): self.list_functions,
             ("GET", 1, ""): self.get_function,
             ("DELETE", 1, ""): self.delete_function,
+            ("GET", 2, "configuration"): self.get_configuration,
+            ("PUT", 2, "configuration"): self.update_configuration,
             ("POST", 2, "invocations"): self.invoke,
             ("POST", 2, "policy"): self.add_permission,
             ("GET", 2, "policy"): self.get_policy,
@@ -153,6 +159,26 @@ class LambdaApi:
         info = self.functions.get(rest[0])
         return _json(200, {"Configuration": info.configuration(), "Code": {"RepositoryType": "opentruth"}})
 
+    def get_configuration(self, call: AwsCall, rest: list[str]) -> Answer:
+        call.authorize("lambda:GetFunctionConfiguration", self._arn(call, rest[0]))
+        return _json(200, self.functions.get(rest[0]).configuration())
+
+    def update_configuration(self, call: AwsCall, rest: list[str]) -> Answer:
+        body = {**self._body(call), "FunctionName": rest[0]}
+        p = parse_input("lambda", "UpdateFunctionConfiguration", body)
+        call.authorize("lambda:UpdateFunctionConfiguration", self._arn(call, rest[0]))
+        if "Role" in p:
+            call.require_pass_role(p["Role"], LAMBDA)
+        supported = {"Role", "Timeout", "MemorySize", "Description", "Environment", "Handler", "Runtime"}
+        unsupported = sorted(set(p) - supported - {"FunctionName", "RevisionId"})
+        if unsupported:
+            raise ValidationError(
+                f"opentruth's UpdateFunctionConfiguration changes {', '.join(sorted(supported))}; "
+                f"not {', '.join(unsupported)}"
+            )
+        change = {k: v for k, v in p.items() if k != "FunctionName"}
+        return _json(200, self.functions.update_configuration(rest[0], change).configuration())
+
     def delete_function(self, call: AwsCall, rest: list[str]) -> Answer:
         call.authorize("lambda:DeleteFunction", self._arn(call, rest[0]))
         self.functions.delete(rest[0])
@@ -180,6 +206,11 @@ class LambdaApi:
         if kind != "RequestResponse":
             raise ValidationError(f"InvocationType {kind!r} must be RequestResponse, Event or DryRun")
         result = self.functions.invoke(info.arn, event)
+        if result.service_status is not None and result.error is not None:
+            # Lambda failed the call itself (its role cannot be assumed): an API error.
+            err_body = {"Type": "User", "message": result.error.get("errorMessage", "")}
+            err_headers = {"Content-Type": "application/json", "x-amzn-ErrorType": result.error["errorType"]}
+            return result.service_status, json.dumps(err_body).encode("utf-8"), err_headers
         out = {"Content-Type": "application/json", "X-Amz-Executed-Version": "$LATEST"}
         if not result.ok:
             out["X-Amz-Function-Error"] = "Unhandled"

@@ -38,6 +38,14 @@ def create(
     ] = None,
     timeout: Annotated[int, typer.Option("--timeout", help="Seconds before an invocation is killed.")] = 3,
     memory: Annotated[int, typer.Option("--memory", help="Memory limit in MB (128-10240).")] = 128,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            "--role",
+            metavar="ARN",
+            help="The execution role the handler runs as (its trust policy must allow lambda.amazonaws.com).",
+        ),
+    ] = None,
     data: DataOption = None,
     db: DbOption = None,
     store: StoreOption = None,
@@ -56,7 +64,9 @@ def create(
             info = fns.create_http(name, url, timeout=timeout)
         else:
             assert handler is not None and code is not None
-            info = fns.create_python(name, handler, zip_folder(code), timeout=timeout, memory_size=memory)
+            info = fns.create_python(
+                name, handler, zip_folder(code), timeout=timeout, memory_size=memory, role=role
+            )
     typer.echo(info.arn)
 
 

@@ -50,7 +50,10 @@ class Invocation:
     function_arn: str
     timeout: float
     memory_mb: int
-    environment: dict[str, str] = field(default_factory=dict)
+    #: The function's own variables (Lambda's ``Environment.Variables``).
+    environment: dict[str, str] = field(default_factory=dict, repr=False)
+    #: Variables the function's own cannot replace: its role's credentials, the endpoint.
+    reserved: dict[str, str] = field(default_factory=dict, repr=False)
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
@@ -149,7 +152,10 @@ def _child_environment(inv: Invocation) -> dict[str, str]:
     """A clean environment: nothing of the server's (keys, database URLs) leaks to a handler.
 
     Lambda's reserved variables are set; the function's own variables come on top, except that
-    they cannot replace the reserved ones (as in Lambda).
+    they cannot replace the reserved ones (as in Lambda): neither Lambda's ``AWS_LAMBDA_*`` nor
+    ``inv.reserved`` (the role's ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY`` and
+    ``AWS_SESSION_TOKEN``, and ``AWS_ENDPOINT_URL``). The secrets exist only in this dictionary,
+    handed to ``Popen``; the server's own ``os.environ`` never holds them.
     """
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -173,6 +179,7 @@ def _child_environment(inv: Invocation) -> dict[str, str]:
             "_HANDLER": inv.handler,
         }
     )
+    env.update(inv.reserved)
     return env
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "list_functions",
     "parse_function_name",
     "set_policy",
+    "update_function",
 ]
 
 #: Lambda's function-name pattern (the name part of an ARN).
@@ -183,13 +184,49 @@ def set_policy(
     ``expected_revision`` is Lambda's optimistic lock (``RevisionId``): a mismatch is a
     :class:`ConflictError` (PreconditionFailed on the wire).
     """
+    row = _locked(session, name, account_id, expected_revision)
+    row.policy = policy
+    return _touch(session, row, now)
+
+
+#: The columns UpdateFunctionConfiguration may change.
+UPDATABLE = ("role", "timeout", "memory_size", "description", "environment", "handler", "runtime")
+
+
+def update_function(
+    session: Session,
+    name: str,
+    change: dict[str, Any],
+    *,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    expected_revision: str | None = None,
+    now: datetime | None = None,
+) -> LambdaFunction:
+    """Apply UpdateFunctionConfiguration's ``change`` (keys of :data:`UPDATABLE`, already
+    validated by the caller); bumps the revision id, with the same optimistic lock as
+    :func:`set_policy`."""
+    unknown = sorted(set(change) - set(UPDATABLE))
+    if unknown:
+        raise ValidationError(f"cannot update {', '.join(unknown)} of a function")
+    row = _locked(session, name, account_id, expected_revision)
+    for key, value in change.items():
+        setattr(row, key, value)
+    return _touch(session, row, now)
+
+
+def _locked(session: Session, name: str, account_id: str, expected_revision: str | None) -> LambdaFunction:
+    """The function, if ``expected_revision`` (Lambda's ``RevisionId``) is None or current."""
     row = get_function(session, name, account_id=account_id)
     if expected_revision is not None and expected_revision != row.revision_id:
         raise ConflictError(
             "The Revision Id provided does not match the latest Revision Id. "
             "Call the GetFunction/GetPolicy API to retrieve the latest Revision Id"
         )
-    row.policy = policy
+    return row
+
+
+def _touch(session: Session, row: LambdaFunction, now: datetime | None) -> LambdaFunction:
+    """A change: a new revision id and modification time."""
     row.revision_id = str(uuid.uuid4())
     row.last_modified_at = now or utcnow()
     session.flush()

@@ -37,6 +37,7 @@ from opentruth.labeling.resources import Resources
 from opentruth.portal import charts, stats
 from opentruth.portal.api import CSRF_COOKIE
 from opentruth.portal.pages import page
+from opentruth.portal.script_report import blocked_scripts
 from opentruth.portal.security import (
     TooManyAttempts,
     client_address,
@@ -328,6 +329,9 @@ def build_admin(
                 for w in workers
             ],
             denials=[{"at": _when(e.at), "message": e.message} for e in log if e.denied],
+            blocked=[
+                {"url": b.url, "status": b.status, "hint": b.hint} for b in blocked_scripts(res, job.name)
+            ],
             log=[{"at": _when(e.at), "message": e.message, "denied": e.denied} for e in log],
         )
 

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from opentruth.portal.admin import AdminSessions, build_admin
 from opentruth.portal.render import TemplateRenderer
 from opentruth.portal.security import LoginLimiter
-from opentruth.portal.signing import ObjectUrlSigner, derive_key
+from opentruth.portal.signing import ObjectUrlSigner, ReportTokens, derive_key
 from opentruth.portal.taskview import build_task_views
 from opentruth.portal.web import PortalConfig
 from opentruth.portal.worker import build_worker_pages
@@ -39,10 +39,11 @@ def install_portal(
         limiter=limiter or LoginLimiter(),
     )
     root = token_secret(settings.data_dir)
-    renderer = TemplateRenderer(ObjectUrlSigner(derive_key(root, "object urls")))
+    renderer = TemplateRenderer(ObjectUrlSigner(derive_key(root, "object urls")), csp_allow=allow)
     sessions = AdminSessions(derive_key(root, "dashboard sessions"))
     app.include_router(build_worker_pages(runtime.workers, config))
-    app.include_router(build_task_views(runtime.workers, renderer, config))
+    reports = ReportTokens(derive_key(root, "csp reports"))
+    app.include_router(build_task_views(runtime.workers, renderer, config, reports))
     app.include_router(build_admin(runtime.res, sessions, config, hasher=lambda: runtime.workers.hasher))
     app.state.portal = config
     return config

@@ -13,8 +13,10 @@ Rendering uses python-liquid with autoescape on and Ground Truth's filters:
                       safe: inside ``<script>`` no data can close the element
 ``grant_read_access`` an ``s3://`` URI becomes a short-lived signed URL served by opentruth
 
-Two rewrites of the template source before Liquid parses it: the Ground Truth loader
-``https://assets.crowd.aws/crowd-html-elements.js`` becomes the bundled elements, and every
+Three rewrites of the template source before Liquid parses it: the Ground Truth loader
+``https://assets.crowd.aws/crowd-html-elements.js`` becomes the bundled elements, scripts that
+known public CDNs serve (jQuery, D3, Draggable) become the portal's pinned copies
+(:mod:`opentruth.portal.cdn`, which also lists the scripts the CSP will block), and every
 *inline* ``<script>`` of the source gets the render's CSP nonce. The nonce goes in as a
 per-process secret placeholder replaced after rendering, so the parsed template can be cached
 and data can never carry a valid nonce.
@@ -44,6 +46,7 @@ from opentruth.db.models import LabelingJob
 from opentruth.errors import OpenTruthError, ValidationError
 from opentruth.labeling.resources import Resources
 from opentruth.labeling.tasks import behaviour_of
+from opentruth.portal import cdn
 from opentruth.portal.signing import ObjectUrlSigner
 
 GT_LOADER = "https://assets.crowd.aws/crowd-html-elements.js"
@@ -63,6 +66,9 @@ BUILTIN_TYPES = (
 _LOADER_RE = re.compile(r"(<script\b[^>]*?\bsrc\s*=\s*[\"']?)" + re.escape(GT_LOADER), re.IGNORECASE)
 _SCRIPT_TAG_RE = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 _HAS_SRC_RE = re.compile(r"\bsrc\s*=", re.IGNORECASE)
+_DOCTYPE_RE = re.compile(r"\s*<!doctype[^>]*>", re.IGNORECASE)
+#: What code that adds a script says (DOM, jQuery): a hint to include the CDN shim.
+_ADDS_SCRIPTS_RE = re.compile(r"createElement|getScript|setAttribute|\.src\b", re.IGNORECASE)
 
 
 class TemplateUnavailable(OpenTruthError):
@@ -202,16 +208,37 @@ def fetch_template(res: Resources, job: LabelingJob) -> str:
 class TemplateRenderer:
     """Parses (with a small cache) and renders task templates."""
 
-    def __init__(self, signer: ObjectUrlSigner, *, cache_size: int = 64) -> None:
+    def __init__(
+        self, signer: ObjectUrlSigner, *, cache_size: int = 64, csp_allow: tuple[str, ...] = ()
+    ) -> None:
+        """``csp_allow``: the extra origins of the template CSP (which scripts are not blocked)."""
         self.signer = signer
         self.env = make_environment()
+        self.csp_allow = tuple(csp_allow)
         self._placeholder = "otnonce" + secrets.token_hex(16)
-        self._cache: OrderedDict[str, BoundTemplate] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[BoundTemplate, tuple[cdn.ScriptRef, ...]]] = OrderedDict()
         self._cache_size = cache_size
 
     def prepare(self, source: str) -> str:
         """Rewrite the loader to the bundled elements and mark the template's inline scripts."""
+        return self._prepare(source)[0]
+
+    def scripts(self, source: str) -> tuple[cdn.ScriptRef, ...]:
+        """The template's scripts from outside the portal: served locally, allowed or blocked."""
+        return self._parse(source)[1]
+
+    def _prepare(self, source: str) -> tuple[str, list[cdn.ScriptRef]]:
         source = _LOADER_RE.sub(lambda m: m.group(1) + LOCAL_LOADER, source)
+        source, refs = cdn.scan(source, self.csp_allow, own=("/worker/static/",))
+        inline = any(not _HAS_SRC_RE.search(m.group(1)) for m in _SCRIPT_TAG_RE.finditer(source))
+        if inline and _ADDS_SCRIPTS_RE.search(source):
+            # The template's own code may add scripts at run time: the shim, first, maps their
+            # CDN URLs to the local copies too (after a doctype, which must stay first or the
+            # document falls into quirks mode). Templates that cannot add scripts go without.
+            doctype = _DOCTYPE_RE.match(source)
+            at = doctype.end() if doctype else 0
+            shim = "<script>{% raw %}" + cdn.shim() + "{% endraw %}</script>"
+            source = source[:at] + shim + source[at:]
 
         def mark(m: re.Match[str]) -> str:
             attrs = m.group(1)
@@ -219,21 +246,22 @@ class TemplateRenderer:
                 return m.group(0)  # external scripts are governed by the CSP's host list
             return f'<script nonce="{self._placeholder}"{attrs}>'
 
-        return _SCRIPT_TAG_RE.sub(mark, source)
+        return _SCRIPT_TAG_RE.sub(mark, source), refs
 
-    def _parse(self, source: str) -> BoundTemplate:
+    def _parse(self, source: str) -> tuple[BoundTemplate, tuple[cdn.ScriptRef, ...]]:
         hit = self._cache.get(source)
         if hit is not None:
             self._cache.move_to_end(source)
             return hit
+        prepared, refs = self._prepare(source)
         try:
-            template = self.env.from_string(self.prepare(source))
+            template = self.env.from_string(prepared)
         except LiquidError as exc:
             raise TemplateUnavailable(f"the task template does not parse as Liquid: {exc}") from None
-        self._cache[source] = template
+        self._cache[source] = (template, tuple(refs))
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
-        return template
+        return self._cache[source]
 
     def render(
         self,
@@ -245,7 +273,7 @@ class TemplateRenderer:
         extra: dict[str, Any] | None = None,
     ) -> str:
         """Render ``source`` with ``task.input`` = ``task_input``; inline scripts get ``nonce``."""
-        template = self._parse(source)
+        template = self._parse(source)[0]
         token = _GRANTER.set(granter)
         try:
             out = template.render(task={"input": task_input}, **(extra or {}))

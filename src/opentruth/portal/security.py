@@ -79,14 +79,15 @@ def page_csp(allow: Iterable[str] = ()) -> str:
     )
 
 
-def template_csp(nonce: str, origin: str, allow: Iterable[str] = ()) -> str:
+def template_csp(nonce: str, origin: str, allow: Iterable[str] = (), report: str | None = None) -> str:
     """The policy of a rendered task template (the sandboxed iframe's document).
 
     The iframe's origin is opaque, so the portal's origin is named explicitly besides
     ``'self'``. Scripts run only with the render's nonce or from the portal's static files;
     styles may be inline (templates style themselves); images may be ``data:`` and ``blob:``
     (segmentation masks are drawn and exported in the browser). Forms never navigate
-    (``form-action 'none'``): answers go to the parent page by ``postMessage``.
+    (``form-action 'none'``): answers go to the parent page by ``postMessage``. ``report``: the
+    ``report-uri`` that the browser posts each violation to (blocked scripts reach the job log).
     """
     extra = tuple(allow)
     own = ["'self'", origin]
@@ -104,6 +105,7 @@ def template_csp(nonce: str, origin: str, allow: Iterable[str] = ()) -> str:
             "base-uri 'none'",
             "form-action 'none'",
             "frame-ancestors 'self'",
+            *([f"report-uri {report}"] if report else []),
         ]
     )
 

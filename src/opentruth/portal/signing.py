@@ -53,7 +53,45 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-class ObjectUrlSigner:
+class _Keyed:
+    """An HMAC-SHA256 key of one purpose (:func:`derive_key`)."""
+
+    what = "key"
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 32:
+            raise ValueError(f"the {self.what} must have at least 32 bytes")
+        self._key = key
+
+    def _mac(self, payload: str) -> str:
+        return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
+
+    def _matches(self, payload: str, signature: str) -> bool:
+        return hmac.compare_digest(self._mac(payload).encode(), signature.encode())
+
+
+class ReportTokens(_Keyed):
+    """The token in a job's CSP ``report-uri``: the job's name and an HMAC over it, so that a
+    report names a job whose task a worker was shown, and only that one."""
+
+    what = "report token key"
+
+    def token(self, job_name: str) -> str:
+        payload = _b64(job_name.encode("utf-8"))
+        return f"{payload}.{self._mac(payload)}"
+
+    def verify(self, token: str) -> str | None:
+        """The job name of a valid token, None otherwise (compared in constant time)."""
+        payload, _, signature = token.partition(".")
+        if not payload or not self._matches(payload, signature):
+            return None
+        try:
+            return _unb64(payload).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+
+class ObjectUrlSigner(_Keyed):
     """Signs and verifies object URLs.
 
     A URL is ``/worker/objects/<payload>.<signature>``: ``payload`` is the base64url JSON array
@@ -62,13 +100,7 @@ class ObjectUrlSigner:
     can be changed by the browser's path normalisation.
     """
 
-    def __init__(self, key: bytes) -> None:
-        if len(key) < 32:
-            raise ValueError("the object URL key must have at least 32 bytes")
-        self._key = key
-
-    def _mac(self, payload: str) -> str:
-        return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
+    what = "object URL key"
 
     def token(self, bucket: str, key: str, job: str, expires: int) -> str:
         """The signed token of ``s3://bucket/key`` for ``job``, valid until ``expires``."""
@@ -84,7 +116,7 @@ class ObjectUrlSigner:
         payload, _, signature = token.partition(".")
         if not payload or not signature:
             raise BadObjectUrl("malformed object URL; reload the task to get a new one")
-        if not hmac.compare_digest(self._mac(payload).encode(), signature.encode()):
+        if not self._matches(payload, signature):
             raise BadObjectUrl("the object URL's signature does not match; reload the task")
         try:
             bucket, key, job, expires = json.loads(_unb64(payload))

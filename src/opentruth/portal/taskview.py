@@ -11,7 +11,11 @@
     (``s3:GetObject``; a denial is 403), then streamed with its content type.
 
 ``GET /worker/static/{path}``
-    The portal's script, styles and the crowd HTML elements (package data).
+    The portal's script, styles, the crowd HTML elements and the vendored libraries.
+
+``POST /worker/csp-report/{token}``
+    The template CSP's ``report-uri``: a script the browser blocked goes to the job's log
+    (:mod:`opentruth.portal.script_report`). The token is signed for the job.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 
@@ -36,10 +41,12 @@ from opentruth.db.models import AssignmentState, DataObject
 from opentruth.errors import NotFoundError
 from opentruth.labeling.workers import AuthenticationError, WorkerIdentity, WorkerService
 from opentruth.portal.api import SESSION_COOKIE
+from opentruth.portal.cdn import ScriptRef
 from opentruth.portal.pages import render_fragment
 from opentruth.portal.render import Granter, TemplateRenderer, TemplateUnavailable, fetch_template
+from opentruth.portal.script_report import REPORT_ROUTE, ScriptReporter, blocked_script_of
 from opentruth.portal.security import harden, origin_of, template_csp
-from opentruth.portal.signing import BadObjectUrl, ObjectUrlSigner
+from opentruth.portal.signing import BadObjectUrl, ObjectUrlSigner, ReportTokens
 from opentruth.portal.web import PortalConfig
 
 #: Object URLs stay valid this long after the task's lease ends (a slow last image load).
@@ -76,11 +83,21 @@ def static_root() -> Path:
     return Path(str(resources.files("opentruth.portal").joinpath("static")))
 
 
-def build_task_views(service: WorkerService, renderer: TemplateRenderer, config: PortalConfig) -> APIRouter:
-    """The render, object and static routes."""
+#: A CSP report is a small JSON document; anything longer is not read.
+MAX_REPORT_BYTES = 16 * 1024
+
+
+def build_task_views(
+    service: WorkerService,
+    renderer: TemplateRenderer,
+    config: PortalConfig,
+    report_tokens: ReportTokens | None = None,
+) -> APIRouter:
+    """The render, object, static and CSP report routes (no ``report-uri`` without tokens)."""
     router = APIRouter()
     res = service.res
     signer: ObjectUrlSigner = renderer.signer
+    reporter = ScriptReporter(res)
 
     def doc(request: Request, heading: str, message: str, status: int) -> Response:
         nonce = secrets.token_urlsafe(16)
@@ -131,8 +148,35 @@ def build_task_views(service: WorkerService, renderer: TemplateRenderer, config:
             )
         except TemplateUnavailable as exc:
             return doc(request, "The task cannot be shown", exc.message, 502)
+        # Scripts the browser will refuse go to the job's log, once, for the operator.
+        reporter.report(job.name, job.request["RoleArn"], job.arn, renderer.scripts(source))
+        report = f"{origin}{REPORT_ROUTE}/{report_tokens.token(job.name)}" if report_tokens else None
         response = HTMLResponse(html)
-        return harden(response, template_csp(nonce, origin, config.csp_allow), frame="SAMEORIGIN")
+        return harden(response, template_csp(nonce, origin, config.csp_allow, report), frame="SAMEORIGIN")
+
+    @router.post(REPORT_ROUTE + "/{token}")
+    async def csp_report(token: str, request: Request) -> Response:
+        name = report_tokens.verify(token) if report_tokens else None
+        if name is None:
+            return _plain(403, "not a report URL of this portal")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_REPORT_BYTES:
+                return _plain(413, "the report is too large")
+        url = blocked_script_of(body)
+        if url is not None:
+            await run_in_threadpool(report_blocked, name, url)
+        return Response(status_code=204)
+
+    def report_blocked(name: str, url: str) -> None:
+        with res.db.read() as s:
+            try:
+                job = repo_jobs.get_job(s, name, account_id=res.account)
+            except NotFoundError:
+                return
+            role, arn = job.request["RoleArn"], job.arn
+        reporter.report(name, role, arn, [ScriptRef(url, "blocked")])
 
     @router.get("/worker/objects/{token}")
     def read_object(token: str) -> Response:

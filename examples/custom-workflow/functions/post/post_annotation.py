@@ -1,8 +1,9 @@
 """Post-annotation function: weighted voting over the workers' radio-group answers.
 
 Ground Truth calls it with ``payload.s3Uri``, a JSON file listing each data object with its
-workers' answers; the function reads it with boto3 (as on AWS: the function's own credentials;
-on opentruth the endpoint and credentials come from the environment) and returns one
+workers' answers; the function reads it with plain boto3, which finds the temporary
+credentials of the function's role and (on opentruth) the endpoint in the environment, as
+on AWS, so the same file runs unchanged on both. It returns one
 consolidated label per object. Each worker's vote counts ``weights.json``'s weight for that
 worker id (``default`` otherwise).
 """
