@@ -244,18 +244,13 @@ def _ensure_workers(runtime: Runtime, reset: bool) -> list[DemoWorker]:
 
 
 def _ensure_team(runtime: Runtime) -> tuple[str, bool]:
-    from opentruth.db import repo_workforce
     from opentruth.errors import NotFoundError
 
-    account = runtime.settings.account
-    with runtime.db.transaction() as s:
-        try:
-            return repo_workforce.get_workteam(s, TEAM, account_id=account).arn, False
-        except NotFoundError:
-            team = repo_workforce.create_workteam(
-                s, TEAM, [TEAM], description="The opentruth demo's labelers", account_id=account
-            )
-            return team.arn, True
+    try:
+        return runtime.workteams.arn_of(TEAM), False
+    except NotFoundError:
+        arn = runtime.workteams.create_of_workers(TEAM, [], description="The opentruth demo's labelers")
+        return arn, True
 
 
 def _demo_jobs(runtime: Runtime) -> list[dict[str, Any]]:
