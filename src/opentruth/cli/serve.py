@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from opentruth.cli.common import DataOption, DbOption, StoreOption
+from opentruth.cli.common import DEFAULT_HOST, DEFAULT_PORT, DataOption, DbOption, StoreOption
 
 
 def serve(
@@ -14,16 +14,18 @@ def serve(
     db: DbOption = None,
     store: StoreOption = None,
     host: Annotated[
-        str, typer.Option(help="Address to listen on (loopback unless you say otherwise).")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+        str, typer.Option(metavar="HOST", help="Address to listen on (loopback unless you say otherwise).")
+    ] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")] = DEFAULT_PORT,
     queue: Annotated[
-        str | None, typer.Option(help="huey queue: redis://... or postgresql://... (default: SQLite).")
+        str | None,
+        typer.Option(metavar="URL", help="huey queue: redis://... or postgresql://... (default: SQLite)."),
     ] = None,
     portal_url: Annotated[
-        str | None, typer.Option(help="Public base URL of the portal (default: http://HOST:PORT).")
+        str | None,
+        typer.Option(metavar="URL", help="Public base URL of the portal (default: http://HOST:PORT)."),
     ] = None,
-    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+    log_level: Annotated[str, typer.Option(metavar="LEVEL", help="uvicorn log level.")] = "warning",
 ) -> None:
     """Serve the SageMaker/AWS APIs, the worker API and the portal, and run jobs in the background."""
     import uvicorn

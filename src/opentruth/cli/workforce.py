@@ -44,16 +44,21 @@ def _read_password(password: str | None, from_stdin: bool) -> str:
 
 @workers_app.command("create")
 def create_worker(
-    username: Annotated[str, typer.Option("--username", help="The worker's login name.")],
+    username: Annotated[str, typer.Option("--username", metavar="NAME", help="The worker's login name.")],
     password: Annotated[
         str | None,
-        typer.Option("--password", help="The password (prompted for when not given; never printed)."),
+        typer.Option(
+            "--password",
+            metavar="PASSWORD",
+            help="The password (prompted for when not given; never printed).",
+        ),
     ] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
     ] = False,
     groups: Annotated[
-        str | None, typer.Option("--groups", help="Worker groups to join, separated by commas.")
+        str | None,
+        typer.Option("--groups", metavar="NAMES", help="Worker groups to join, separated by commas."),
     ] = None,
     data: DataOption = None,
     db: DbOption = None,
@@ -77,9 +82,16 @@ def create_worker(
 
 @workteams_app.command("create")
 def create_workteam(
-    name: Annotated[str, typer.Option("--name", help="The team's name (also the name of its worker group).")],
-    members: Annotated[str, typer.Option("--members", help="Usernames of the members, separated by commas.")],
-    description: Annotated[str | None, typer.Option("--description", help="What the team does.")] = None,
+    name: Annotated[
+        str,
+        typer.Option("--name", metavar="NAME", help="The team's name (also the name of its worker group)."),
+    ],
+    members: Annotated[
+        str, typer.Option("--members", metavar="NAMES", help="Usernames of the members, separated by commas.")
+    ],
+    description: Annotated[
+        str | None, typer.Option("--description", metavar="TEXT", help="What the team does.")
+    ] = None,
     data: DataOption = None,
     db: DbOption = None,
     store: StoreOption = None,
