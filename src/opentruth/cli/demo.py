@@ -370,7 +370,11 @@ def demo(
 def curl_loop(portal: str, job: str, workers: Sequence[DemoWorker], labels: Sequence[str]) -> str:
     """A bash loop that labels the job through the worker JSON API, as each worker in turn."""
     creds = " ".join(shlex.quote(f"{w.username}:{w.password or 'PASSWORD'}") for w in workers)
-    py_login = 'import sys, json; print(json.load(sys.stdin)["token"])'
+    # A failed login (no server yet, a wrong password) prints no token rather than a traceback.
+    py_login = (
+        "import sys, json; d = sys.stdin.read(); "
+        'print(json.loads(d).get("token", "") if d[:1] == "{" else "")'
+    )
     py_task = 'import sys, json; print(json.load(sys.stdin)["taskId"])'
     return "\n".join(
         [
@@ -379,6 +383,8 @@ def curl_loop(portal: str, job: str, workers: Sequence[DemoWorker], labels: Sequ
             '  TOKEN=$(curl -s -X POST "$URL/worker/api/login" -H "Content-Type: application/json" \\',
             '    -d "{\\"username\\": \\"${CRED%%:*}\\", \\"password\\": \\"${CRED#*:}\\"}" \\',
             f"    | python3 -c {shlex.quote(py_login)})",
+            '  [ -n "$TOKEN" ] || { echo "cannot log in as ${CRED%%:*} at $URL:'
+            ' is opentruth serve running?"; continue; }',
             "  while true; do",
             '    TASK=$(curl -s -w "\\n%{http_code}" -X POST "$URL/worker/api/jobs/$JOB/tasks/next" \\',
             '      -H "Authorization: Bearer $TOKEN")',

@@ -30,12 +30,20 @@ def serve(
     """Serve the SageMaker/AWS APIs, the worker API and the portal, and run jobs in the background."""
     import uvicorn
 
+    from opentruth.cli.announce import AnnouncingServer
     from opentruth.runtime import Settings
     from opentruth.server import create_app
 
     settings = Settings.resolve(
         data, db, store, portal_url=portal_url or f"http://{host}:{port}", queue_url=queue
     )
+    # A new folder is fine, as for every other command (huey opens its file before the runtime).
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = create_app(settings)
-    typer.echo(f"opentruth listening on http://{host}:{port} (data: {settings.data_dir})")
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    ready = f"opentruth listening on http://{host}:{port} (data: {settings.data_dir})"
+    server = AnnouncingServer(
+        uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False), ready
+    )
+    server.run()
+    if not server.started:
+        raise typer.Exit(3)  # uvicorn's STARTUP_FAILURE: the port is taken, or the app failed to start
