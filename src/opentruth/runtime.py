@@ -31,6 +31,7 @@ from opentruth.labeling.jobs import JobService, Kick
 from opentruth.labeling.resources import Resources
 from opentruth.labeling.runner import JobRunner
 from opentruth.labeling.workers import WorkerService
+from opentruth.labeling.workteams import WorkteamService
 
 DEFAULT_DATA = "data"
 
@@ -195,6 +196,11 @@ class Runtime:
             res.store.notifier = runner.streaming.topics
         workers = WorkerService(res, runner, token_secret(settings.data_dir))
         return cls(settings, db, res, JobService(res, kick=kick), runner, workers)
+
+    @property
+    def workteams(self) -> WorkteamService:
+        """Work teams, on the same path as the SageMaker API's (CLI and demo use it)."""
+        return WorkteamService(self.res)
 
     def close(self) -> None:
         self.db.dispose()

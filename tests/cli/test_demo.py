@@ -87,3 +87,29 @@ def test_demo_role_is_the_seed_policy_with_a_scoped_trust(
     other = "arn:aws:sagemaker:us-east-1:111111111111:labeling-job/x"
     assert role.trust_allows("sagemaker.amazonaws.com", "000000000000", own).allowed
     assert not role.trust_allows("sagemaker.amazonaws.com", "111111111111", other).allowed
+
+
+def test_next_steps_serve_where_the_user_said(ot: Invoke) -> None:
+    out = ok(ot("demo", "--host", "0.0.0.0", "--port", "9123")).stdout
+    serve = next(line for line in out.splitlines() if "start the server:" in line)
+    assert serve.split("start the server:", 1)[1].strip().endswith("--host 0.0.0.0 --port 9123")
+    assert "http://0.0.0.0:9123/worker " in out
+    assert "URL=http://0.0.0.0:9123;" in out  # the curl loop talks to the same server
+    assert ":8080" not in out
+
+
+def test_serve_command_for_each_way_of_saying_where() -> None:
+    data = "/tmp/my data"
+    base = "opentruth serve --data '/tmp/my data'"
+    assert demo_cli.serve_command(data, None, None, None) == (base, "http://127.0.0.1:8080")
+    assert demo_cli.serve_command(data, None, 9000, None) == (f"{base} --port 9000", "http://127.0.0.1:9000")
+    # --portal-url alone: the server listens where the URL points.
+    assert demo_cli.serve_command(data, None, None, "http://10.0.0.5:9000/") == (
+        f"{base} --host 10.0.0.5 --port 9000",
+        "http://10.0.0.5:9000",
+    )
+    # With --host/--port it is only the address workers use (a proxy in front): serve is told.
+    assert demo_cli.serve_command(data, "0.0.0.0", 8080, "https://label.example") == (
+        f"{base} --host 0.0.0.0 --portal-url https://label.example",
+        "https://label.example",
+    )

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opentruth.cloud import durable_files, embedded_store
-from opentruth.cloud.embedded_store import RESERVED, EmbeddedObjectStore, key_segments
+from opentruth.cloud import durable_files, embedded_files
+from opentruth.cloud.embedded_files import RESERVED, key_segments
+from opentruth.cloud.embedded_store import EmbeddedObjectStore
 from opentruth.cloud.objectstore import (
     CompletedPart,
     InvalidObjectKey,
@@ -387,7 +388,7 @@ def test_batch_commit_syncs_content_before_names_and_data_before_metadata(
         events.append(("rename", str(dst)))
         real_replace(src, dst)
 
-    monkeypatch.setattr(embedded_store, "fsync_path", fsync)
+    monkeypatch.setattr(embedded_files, "fsync_path", fsync)
     monkeypatch.setattr(os, "replace", replace)
     with store.batch():  # fewer objects than _SYNCFS_MIN: one fsync per file and folder
         for i in range(3):
@@ -420,10 +421,10 @@ def test_a_larger_batch_syncs_the_file_system_once_per_step(
     def no_fsync(path: str | Path) -> None:
         raise AssertionError(f"fsync of {path}: a large batch syncs the file system instead")
 
-    monkeypatch.setattr(embedded_store, "syncfs", syncfs)
-    monkeypatch.setattr(embedded_store, "fsync_path", no_fsync)
+    monkeypatch.setattr(embedded_files, "syncfs", syncfs)
+    monkeypatch.setattr(embedded_files, "fsync_path", no_fsync)
     monkeypatch.setattr(os, "replace", replace)
-    n = embedded_store._SYNCFS_MIN + 2
+    n = embedded_files._SYNCFS_MIN + 2
     with store.batch():
         for i in range(n):
             store.put_object(B, f"folder-{i}/k", b"x")  # one folder each, as worker responses
@@ -449,9 +450,9 @@ def test_without_syncfs_a_large_batch_fsyncs_file_by_file(
         synced.append(str(path))
         real_fsync(path)
 
-    monkeypatch.setattr(embedded_store, "syncfs", lambda path: False)
-    monkeypatch.setattr(embedded_store, "fsync_path", fsync)
-    n = embedded_store._SYNCFS_MIN + 1
+    monkeypatch.setattr(embedded_files, "syncfs", lambda path: False)
+    monkeypatch.setattr(embedded_files, "fsync_path", fsync)
+    n = embedded_files._SYNCFS_MIN + 1
     with store.batch():
         for i in range(n):
             store.put_object(B, f"f{i}/k", b"y")

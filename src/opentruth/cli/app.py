@@ -6,10 +6,12 @@ import typer
 
 from opentruth.cli import iam as _iam
 from opentruth.cli import role as _role
+from opentruth.cli.helpformat import OpenTruthGroup
 from opentruth.cli.serve import serve as _serve
 
 app = typer.Typer(
     name="opentruth",
+    cls=OpenTruthGroup,
     help="Self-hosted SageMaker Ground Truth labeling jobs, every side effect authorised by IAM.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from opentruth.cli.common import DataOption, DbOption, StoreOption
+from opentruth.cli.common import DEFAULT_HOST, DEFAULT_PORT, DataOption, DbOption, StoreOption
 from opentruth.cli.context import EXIT_FAILURE, fail, open_runtime
 
 if TYPE_CHECKING:
@@ -244,18 +244,13 @@ def _ensure_workers(runtime: Runtime, reset: bool) -> list[DemoWorker]:
 
 
 def _ensure_team(runtime: Runtime) -> tuple[str, bool]:
-    from opentruth.db import repo_workforce
     from opentruth.errors import NotFoundError
 
-    account = runtime.settings.account
-    with runtime.db.transaction() as s:
-        try:
-            return repo_workforce.get_workteam(s, TEAM, account_id=account).arn, False
-        except NotFoundError:
-            team = repo_workforce.create_workteam(
-                s, TEAM, [TEAM], description="The opentruth demo's labelers", account_id=account
-            )
-            return team.arn, True
+    try:
+        return runtime.workteams.arn_of(TEAM), False
+    except NotFoundError:
+        arn = runtime.workteams.create_of_workers(TEAM, [], description="The opentruth demo's labelers")
+        return arn, True
 
 
 def _demo_jobs(runtime: Runtime) -> list[dict[str, Any]]:
@@ -302,15 +297,38 @@ def demo(
     db: DbOption = None,
     store: StoreOption = None,
     per_object: Annotated[
-        int, typer.Option("--workers-per-object", min=1, max=2, help="Answers wanted per text (1 or 2).")
+        int,
+        typer.Option(
+            "--workers-per-object", metavar="N", min=1, max=2, help="Answers wanted per text (1 or 2)."
+        ),
     ] = 1,
     reset_passwords: Annotated[
         bool,
         typer.Option("--reset-passwords", help="Give existing demo workers new passwords, and show them."),
     ] = False,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            "--host",
+            metavar="HOST",
+            help="The address `opentruth serve` will listen on (default: 127.0.0.1).",
+        ),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            "--port", metavar="PORT", help="The port `opentruth serve` will listen on (default: 8080)."
+        ),
+    ] = None,
     portal_url: Annotated[
-        str, typer.Option("--portal-url", help="Where `opentruth serve` will listen.")
-    ] = "http://127.0.0.1:8080",
+        str | None,
+        typer.Option(
+            "--portal-url",
+            metavar="URL",
+            help="Where workers reach the portal (default: http://HOST:PORT); alone, it also gives "
+            "the host and port to serve on.",
+        ),
+    ] = None,
 ) -> None:
     """Set up a sample labeling job (bucket, manifest, role, team, workers) and print how to label it."""
     from opentruth.cli.jobs import run_steps
@@ -344,13 +362,19 @@ def demo(
     typer.echo(f"job:      {job} ({'created' if made else 'existing'}), status {status}")
     if status == "Failed":
         fail(f"the demo job failed: {described.get('FailureReason')}", EXIT_FAILURE)
-    _print_next_steps(settings.data_dir.as_posix(), portal_url.rstrip("/"), job, workers)
+    data_dir = settings.data_dir.as_posix()
+    serve, portal = serve_command(data_dir, host, port, portal_url)
+    _print_next_steps(data_dir, serve, portal, job, workers)
 
 
 def curl_loop(portal: str, job: str, workers: Sequence[DemoWorker], labels: Sequence[str]) -> str:
     """A bash loop that labels the job through the worker JSON API, as each worker in turn."""
     creds = " ".join(shlex.quote(f"{w.username}:{w.password or 'PASSWORD'}") for w in workers)
-    py_login = 'import sys, json; print(json.load(sys.stdin)["token"])'
+    # A failed login (no server yet, a wrong password) prints no token rather than a traceback.
+    py_login = (
+        "import sys, json; d = sys.stdin.read(); "
+        'print(json.loads(d).get("token", "") if d[:1] == "{" else "")'
+    )
     py_task = 'import sys, json; print(json.load(sys.stdin)["taskId"])'
     return "\n".join(
         [
@@ -359,6 +383,8 @@ def curl_loop(portal: str, job: str, workers: Sequence[DemoWorker], labels: Sequ
             '  TOKEN=$(curl -s -X POST "$URL/worker/api/login" -H "Content-Type: application/json" \\',
             '    -d "{\\"username\\": \\"${CRED%%:*}\\", \\"password\\": \\"${CRED#*:}\\"}" \\',
             f"    | python3 -c {shlex.quote(py_login)})",
+            '  [ -n "$TOKEN" ] || { echo "cannot log in as ${CRED%%:*} at $URL:'
+            ' is opentruth serve running?"; continue; }',
             "  while true; do",
             '    TASK=$(curl -s -w "\\n%{http_code}" -X POST "$URL/worker/api/jobs/$JOB/tasks/next" \\',
             '      -H "Authorization: Bearer $TOKEN")',
@@ -376,14 +402,35 @@ def curl_loop(portal: str, job: str, workers: Sequence[DemoWorker], labels: Sequ
     )
 
 
-def _print_next_steps(data_dir: str, portal: str, job: str, workers: Sequence[DemoWorker]) -> None:
-    host_port = portal.split("://", 1)[-1]
-    host, _, port = host_port.partition(":")
+def _serve(data_dir: str, host: str, port: str) -> str:
     serve = f"opentruth serve --data {shlex.quote(data_dir)}"
-    if host and host != "127.0.0.1":
+    if host != DEFAULT_HOST:
         serve += f" --host {shlex.quote(host)}"
-    if port and port != "8080":
+    if port != str(DEFAULT_PORT):
         serve += f" --port {shlex.quote(port)}"
+    return serve
+
+
+def serve_command(
+    data_dir: str, host: str | None, port: int | None, portal_url: str | None
+) -> tuple[str, str]:
+    """The ``opentruth serve`` command that listens where the next steps point, and the portal's
+    URL there. ``--portal-url`` alone names the host and port to serve on (from the URL);
+    with ``--host`` or ``--port`` it is only the address workers use (a proxy in front)."""
+    if portal_url and host is None and port is None:
+        portal = portal_url.rstrip("/")
+        url_host, _, url_port = portal.split("://", 1)[-1].partition(":")
+        return _serve(data_dir, url_host or DEFAULT_HOST, url_port or str(DEFAULT_PORT)), portal
+    host, port = host or DEFAULT_HOST, port or DEFAULT_PORT
+    serve = _serve(data_dir, host, str(port))
+    if portal_url:
+        serve += f" --portal-url {shlex.quote(portal_url)}"
+    return serve, (portal_url or f"http://{host}:{port}").rstrip("/")
+
+
+def _print_next_steps(
+    data_dir: str, serve: str, portal: str, job: str, workers: Sequence[DemoWorker]
+) -> None:
     typer.echo("")
     typer.echo("Next steps:")
     typer.echo(f"  1. start the server:   {serve}")
@@ -393,8 +440,9 @@ def _print_next_steps(data_dir: str, portal: str, job: str, workers: Sequence[De
     for line in curl_loop(portal, job, workers, demo_labels()).splitlines():
         typer.echo(f"     {line}")
     typer.echo("")
-    typer.echo(f"  3. watch the job:      opentruth jobs describe {job} --data {shlex.quote(data_dir)}")
-    typer.echo(f"                         opentruth logs tail {job} --follow --data {shlex.quote(data_dir)}")
+    data = shlex.quote(data_dir)
+    typer.echo(f"  3. watch the job:      opentruth jobs describe {job} --data {data}")
+    typer.echo(f"                         opentruth logs tail {job} --follow --data {data}")
     if any(w.password is None for w in workers):
         typer.echo(
             "  (replace PASSWORD with the password shown when the worker was created, or run "

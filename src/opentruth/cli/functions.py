@@ -25,19 +25,32 @@ app = typer.Typer(help="Functions (Lambda) for custom workflows.", no_args_is_he
 
 @app.command("create")
 def create(
-    name: Annotated[str, typer.Option("--name", help="The function name (letters, digits, - and _).")],
+    name: Annotated[
+        str, typer.Option("--name", metavar="NAME", help="The function name (letters, digits, - and _).")
+    ],
     handler: Annotated[
         str | None,
-        typer.Option("--handler", help="module.function with Lambda's (event, context) signature."),
+        typer.Option(
+            "--handler",
+            metavar="MODULE.FUNCTION",
+            help="module.function with Lambda's (event, context) signature.",
+        ),
     ] = None,
     code: Annotated[
-        str | None, typer.Option("--code", help="The folder that holds the handler module.")
+        str | None, typer.Option("--code", metavar="DIR", help="The folder that holds the handler module.")
     ] = None,
     url: Annotated[
-        str | None, typer.Option("--url", help="An HTTP endpoint that receives each event as a JSON POST.")
+        str | None,
+        typer.Option(
+            "--url", metavar="URL", help="An HTTP endpoint that receives each event as a JSON POST."
+        ),
     ] = None,
-    timeout: Annotated[int, typer.Option("--timeout", help="Seconds before an invocation is killed.")] = 3,
-    memory: Annotated[int, typer.Option("--memory", help="Memory limit in MB (128-10240).")] = 128,
+    timeout: Annotated[
+        int, typer.Option("--timeout", metavar="SECONDS", help="Seconds before an invocation is killed.")
+    ] = 3,
+    memory: Annotated[
+        int, typer.Option("--memory", metavar="MB", help="Memory limit in MB (128-10240).")
+    ] = 128,
     role: Annotated[
         str | None,
         typer.Option(
@@ -83,8 +96,10 @@ def list_functions(data: DataOption = None, db: DbOption = None, store: StoreOpt
 
 @app.command("invoke")
 def invoke(
-    name: Annotated[str, typer.Argument(help="The function's name or ARN.")],
-    payload: Annotated[str, typer.Option("--payload", help="The event, as JSON ('-' reads stdin).")] = "{}",
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The function's name or ARN.")],
+    payload: Annotated[
+        str, typer.Option("--payload", metavar="JSON", help="The event, as JSON ('-' reads stdin).")
+    ] = "{}",
     data: DataOption = None,
     db: DbOption = None,
     store: StoreOption = None,

@@ -14,7 +14,9 @@ app = typer.Typer(help="Evaluate and lint IAM policies.", no_args_is_help=True)
 def eval_cases(
     cases: Annotated[
         Path | None,
-        typer.Argument(help="JSON-lines file of cases (the conformance schema); '-' or none reads stdin."),
+        typer.Argument(
+            metavar="FILE", help="JSON-lines file of cases (the conformance schema); '-' or none reads stdin."
+        ),
     ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Add the deciding statements and the reason.")
@@ -34,10 +36,14 @@ def eval_cases(
 
 @app.command("lint")
 def lint(
-    policy: Annotated[Path, typer.Argument(help="The policy document (JSON) to check.")],
+    policy: Annotated[Path, typer.Argument(metavar="FILE", help="The policy document (JSON) to check.")],
     policy_type: Annotated[
         str,
-        typer.Option("--type", help="Where the policy goes: identity, resource, trust, boundary or session."),
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="Where the policy goes: identity, resource, trust, boundary or session.",
+        ),
     ] = "identity",
     managed: Annotated[bool, typer.Option("--managed", help="Apply the managed-policy size limit.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per finding.")] = False,
@@ -59,11 +65,18 @@ from opentruth.cli.common import StoreOption as _StoreOption  # noqa: E402
 @app.command("create-role")
 def create_role(
     role: Annotated[
-        Path, typer.Option("--role", help="ROLE.json, or a get-account-authorization-details output.")
+        Path,
+        typer.Option(
+            "--role", metavar="FILE", help="ROLE.json, or a get-account-authorization-details output."
+        ),
     ],
     role_name: Annotated[
         str | None,
-        typer.Option("--role-name", help="The role to take from a get-account-authorization-details file."),
+        typer.Option(
+            "--role-name",
+            metavar="NAME",
+            help="The role to take from a get-account-authorization-details file.",
+        ),
     ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Overwrite an existing role of that name.")

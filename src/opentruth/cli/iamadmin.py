@@ -9,13 +9,18 @@ import typer
 
 
 def set_password(
-    user_name: Annotated[str, typer.Option("--user-name", help="The IAM user.")],
-    data: Annotated[Path, typer.Option("--data", envvar="OPENTRUTH_DATA", help="The data directory.")],
-    db: Annotated[str | None, typer.Option("--db", help="Database URL (default: SQLite in DATA).")] = None,
+    user_name: Annotated[str, typer.Option("--user-name", metavar="NAME", help="The IAM user.")],
+    data: Annotated[
+        Path, typer.Option("--data", metavar="DIR", envvar="OPENTRUTH_DATA", help="The data directory.")
+    ],
+    db: Annotated[
+        str | None, typer.Option("--db", metavar="URL", help="Database URL (default: SQLite in DATA).")
+    ] = None,
     password: Annotated[
         str | None,
         typer.Option(
             "--password",
+            metavar="PASSWORD",
             help="The new password (prompted for, hidden, when left out).",
             envvar="OPENTRUTH_PASSWORD",
         ),

@@ -15,18 +15,30 @@ def init(
     data: Annotated[
         Path,
         typer.Option(
-            "--data", envvar="OPENTRUTH_DATA", help="The data directory (database, objects, root key)."
+            "--data",
+            metavar="DIR",
+            envvar="OPENTRUTH_DATA",
+            help="The data directory (database, objects, root key).",
         ),
     ],
     endpoint_url: Annotated[
-        str, typer.Option("--endpoint-url", help="Where `opentruth serve` listens, for the AWS profile.")
+        str,
+        typer.Option(
+            "--endpoint-url", metavar="URL", help="Where `opentruth serve` listens, for the AWS profile."
+        ),
     ] = "http://127.0.0.1:8080",
-    db: Annotated[str | None, typer.Option("--db", help="Database URL (default: SQLite in DATA).")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", metavar="URL", help="Database URL (default: SQLite in DATA).")
+    ] = None,
     rotate: Annotated[
         bool, typer.Option("--rotate", help="Issue a new admin access key (the old one is deleted).")
     ] = False,
-    account_id: Annotated[str, typer.Option("--account-id", help="The account id.")] = DEFAULT_ACCOUNT_ID,
-    region: Annotated[str, typer.Option("--region", help="The account's region.")] = DEFAULT_REGION,
+    account_id: Annotated[
+        str, typer.Option("--account-id", metavar="ID", help="The account id.")
+    ] = DEFAULT_ACCOUNT_ID,
+    region: Annotated[
+        str, typer.Option("--region", metavar="REGION", help="The account's region.")
+    ] = DEFAULT_REGION,
     profile: Annotated[
         bool, typer.Option("--profile/--no-profile", help="Write the AWS profile `opentruth`.")
     ] = True,

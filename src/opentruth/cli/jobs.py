@@ -70,7 +70,11 @@ def _report_status(runtime: Runtime, name: str) -> str:
 def create(
     request: Annotated[
         Path,
-        typer.Option("--request", help="The CreateLabelingJob request (boto3 create_labeling_job JSON)."),
+        typer.Option(
+            "--request",
+            metavar="FILE",
+            help="The CreateLabelingJob request (boto3 create_labeling_job JSON).",
+        ),
     ],
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Only create the job; leave its initialisation to the server.")
@@ -99,7 +103,7 @@ def create(
 
 @app.command("describe")
 def describe(
-    name: Annotated[str, typer.Argument(help="The labeling job's name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The labeling job's name.")],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the DescribeLabelingJob response, as the AWS CLI does.")
     ] = False,
@@ -160,10 +164,12 @@ def _print_job(job: dict[str, Any]) -> None:
 @app.command("list")
 def list_jobs(
     status: Annotated[
-        str | None, typer.Option("--status", help=f"Only jobs in this state: {', '.join(STATUSES)}.")
+        str | None,
+        typer.Option("--status", metavar="STATUS", help=f"Only jobs in this state: {', '.join(STATUSES)}."),
     ] = None,
     name_contains: Annotated[
-        str | None, typer.Option("--name-contains", help="Only jobs whose name contains this text.")
+        str | None,
+        typer.Option("--name-contains", metavar="TEXT", help="Only jobs whose name contains this text."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the ListLabelingJobs response, as the AWS CLI does.")
@@ -220,7 +226,7 @@ def _print_summaries(summaries: list[dict[str, Any]]) -> None:
 
 @app.command("stop")
 def stop(
-    name: Annotated[str, typer.Argument(help="The labeling job's name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The labeling job's name.")],
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Only ask for the stop; leave the rest to the server.")
     ] = False,

@@ -39,12 +39,13 @@ def format_event(event: StoredLogEvent) -> str:
 
 @app.command("tail")
 def tail(
-    job: Annotated[str, typer.Argument(help="The labeling job's name.")],
+    job: Annotated[str, typer.Argument(metavar="NAME", help="The labeling job's name.")],
     follow: Annotated[
         bool, typer.Option("--follow", "-f", help="Keep printing new events until Ctrl-C.")
     ] = False,
     interval: Annotated[
-        float, typer.Option("--interval", min=0.1, help="Seconds between polls with --follow.")
+        float,
+        typer.Option("--interval", metavar="SECONDS", min=0.1, help="Seconds between polls with --follow."),
     ] = 1.0,
     data: DataOption = None,
     db: DbOption = None,
@@ -76,7 +77,7 @@ def tail(
 
 
 def metrics(
-    job: Annotated[str, typer.Argument(help="The labeling job's name.")],
+    job: Annotated[str, typer.Argument(metavar="NAME", help="The labeling job's name.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
     data: DataOption = None,
     db: DbOption = None,

@@ -21,7 +21,10 @@ app = typer.Typer(help="Check or generate the execution role of a labeling job."
 _DECISION_STYLE = {"Allowed": "green", "ExplicitlyDenied": "bold red", "ImplicitlyDenied": "red"}
 
 JobOpt = Annotated[
-    Path, typer.Option("--job", help="The CreateLabelingJob request (boto3 create_labeling_job JSON).")
+    Path,
+    typer.Option(
+        "--job", metavar="FILE", help="The CreateLabelingJob request (boto3 create_labeling_job JSON)."
+    ),
 ]
 
 
@@ -172,12 +175,12 @@ _H_SAMPLE = "Check only N data objects, spread evenly over the manifest."
 @app.command("check")
 def check(
     job: JobOpt,
-    role: Annotated[Path | None, typer.Option("--role", help=_H_ROLE)] = None,
-    role_name: Annotated[str | None, typer.Option("--role-name", help=_H_ROLE_NAME)] = None,
+    role: Annotated[Path | None, typer.Option("--role", metavar="FILE", help=_H_ROLE)] = None,
+    role_name: Annotated[str | None, typer.Option("--role-name", metavar="NAME", help=_H_ROLE_NAME)] = None,
     from_aws: Annotated[str | None, typer.Option("--from-aws", metavar="ROLE_NAME", help=_H_AWS)] = None,
-    manifest: Annotated[Path | None, typer.Option("--manifest", help=_H_MANIFEST)] = None,
-    data: Annotated[Path | None, typer.Option("--data", help=_H_DATA)] = None,
-    sample: Annotated[int | None, typer.Option("--sample", min=1, help=_H_SAMPLE)] = None,
+    manifest: Annotated[Path | None, typer.Option("--manifest", metavar="FILE", help=_H_MANIFEST)] = None,
+    data: Annotated[Path | None, typer.Option("--data", metavar="DIR", help=_H_DATA)] = None,
+    sample: Annotated[int | None, typer.Option("--sample", metavar="N", min=1, help=_H_SAMPLE)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail on advisory denials too (logs and metrics would be lost).")
@@ -218,8 +221,8 @@ _H_GRANT = "A local copy of the manifest: grant exactly the objects it names."
 @app.command("policy")
 def policy(
     job: JobOpt,
-    out: Annotated[Path | None, typer.Option("--out", help=_H_OUT)] = None,
-    manifest: Annotated[Path | None, typer.Option("--manifest", help=_H_GRANT)] = None,
+    out: Annotated[Path | None, typer.Option("--out", metavar="DIR", help=_H_OUT)] = None,
+    manifest: Annotated[Path | None, typer.Option("--manifest", metavar="FILE", help=_H_GRANT)] = None,
 ) -> None:
     """Print (or write) the least-privilege execution and trust policies for a labeling job."""
     try:

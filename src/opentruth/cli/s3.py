@@ -32,7 +32,9 @@ STDIO = "-"
 
 # The s3 commands need no database; --db is accepted (and unused) so that every opentruth
 # command takes the same --data/--db/--store options and scripts can pass them uniformly.
-UnusedDbOption = Annotated[str | None, typer.Option("--db", hidden=True, help="Not used by s3 commands.")]
+UnusedDbOption = Annotated[
+    str | None, typer.Option("--db", metavar="URL", hidden=True, help="Not used by s3 commands.")
+]
 
 
 def _store(data: str | None, store: str | None) -> ObjectStore:

@@ -44,16 +44,21 @@ def _read_password(password: str | None, from_stdin: bool) -> str:
 
 @workers_app.command("create")
 def create_worker(
-    username: Annotated[str, typer.Option("--username", help="The worker's login name.")],
+    username: Annotated[str, typer.Option("--username", metavar="NAME", help="The worker's login name.")],
     password: Annotated[
         str | None,
-        typer.Option("--password", help="The password (prompted for when not given; never printed)."),
+        typer.Option(
+            "--password",
+            metavar="PASSWORD",
+            help="The password (prompted for when not given; never printed).",
+        ),
     ] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
     ] = False,
     groups: Annotated[
-        str | None, typer.Option("--groups", help="Worker groups to join, separated by commas.")
+        str | None,
+        typer.Option("--groups", metavar="NAMES", help="Worker groups to join, separated by commas."),
     ] = None,
     data: DataOption = None,
     db: DbOption = None,
@@ -77,9 +82,16 @@ def create_worker(
 
 @workteams_app.command("create")
 def create_workteam(
-    name: Annotated[str, typer.Option("--name", help="The team's name (also the name of its worker group).")],
-    members: Annotated[str, typer.Option("--members", help="Usernames of the members, separated by commas.")],
-    description: Annotated[str | None, typer.Option("--description", help="What the team does.")] = None,
+    name: Annotated[
+        str,
+        typer.Option("--name", metavar="NAME", help="The team's name (also the name of its worker group)."),
+    ],
+    members: Annotated[
+        str, typer.Option("--members", metavar="NAMES", help="Usernames of the members, separated by commas.")
+    ],
+    description: Annotated[
+        str | None, typer.Option("--description", metavar="TEXT", help="What the team does.")
+    ] = None,
     data: DataOption = None,
     db: DbOption = None,
     store: StoreOption = None,
@@ -88,17 +100,8 @@ def create_workteam(
     usernames = split_names(members, "--members")
     if not usernames:
         fail("--members names no worker; give usernames separated by commas", EXIT_USAGE)
-    from opentruth.db import repo_workforce
-
     with open_runtime(data, db, store) as runtime:
-        account = runtime.settings.account
-        with runtime.db.transaction() as s:
-            # The team is checked first, so a taken name changes no group.
-            team = repo_workforce.create_workteam(
-                s, name, [name], description=description or "", account_id=account
-            )
-            repo_workforce.add_workers_to_group(s, name, usernames, account_id=account)
-            arn = team.arn
+        arn = runtime.workteams.create_of_workers(name, usernames, description=description or "")
     typer.echo(arn)
 
 
@@ -110,27 +113,11 @@ def list_workteams(
 ) -> None:
     """List the work teams with their worker groups and members."""
     from rich.table import Table
-    from sqlalchemy import select
 
     from opentruth.cli.console import make_console
-    from opentruth.db import repo_workforce
-    from opentruth.db.models import Worker, WorkerGroup, WorkerGroupMember
 
     with open_runtime(data, db, store) as runtime:
-        account = runtime.settings.account
-        with runtime.db.read() as s:
-            teams = repo_workforce.list_workteams(s, account_id=account)
-            members: dict[str, list[str]] = {}
-            rows = s.execute(
-                select(WorkerGroup.name, Worker.username)
-                .join(WorkerGroupMember, WorkerGroupMember.group_id == WorkerGroup.id)
-                .join(Worker, Worker.id == WorkerGroupMember.worker_id)
-                .where(WorkerGroup.account_id == account)
-                .order_by(Worker.username)
-            )
-            for group, username in rows:
-                members.setdefault(group, []).append(username)
-            listing = [(t.name, t.arn, list(t.member_groups), t.description or "") for t in teams]
+        listing = runtime.workteams.listing()
     if not listing:
         typer.echo("no work teams (create one with: opentruth workteams create --name T --members a,b)")
         return
@@ -139,7 +126,7 @@ def list_workteams(
     table.add_column("ARN", no_wrap=True)  # an ARN is copied whole; never fold it
     for column in ("Groups", "Members", "Description"):
         table.add_column(column, overflow="fold")
-    for team_name, arn, groups, desc in listing:
-        people = sorted({u for g in groups for u in members.get(g, [])})
-        table.add_row(team_name, arn, ", ".join(groups), ", ".join(people) or "(none)", desc)
+    for team in listing:
+        members = ", ".join(team.members) or "(none)"
+        table.add_row(team.name, team.arn, ", ".join(team.groups), members, team.description)
     make_console().print(table)

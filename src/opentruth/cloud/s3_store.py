@@ -54,6 +54,8 @@ from opentruth.cloud.objectstore import (
     ObjectSummary,
     PutResult,
     S3Error,
+)
+from opentruth.cloud.objectstore_checks import (
     normalise_etag,
     validate_bucket_name,
     validate_bucket_policy,

@@ -20,342 +20,45 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import secrets
 import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
-from urllib.parse import quote, quote_plus, unquote_plus
+from urllib.parse import quote
 
-import httpx
-
-from opentruth.cloud.queues import DatabaseQueues
+from opentruth.cloud.topics.port import (
+    S3_PRINCIPAL,
+    SNS_PRINCIPAL,
+    Delivery,
+    DeliveryError,
+    InvalidParameter,
+    Subscription,
+    Topic,
+    envelope,
+    iso_time,
+    s3_event,
+)
+from opentruth.cloud.topics.registry import SUBSCRIPTION_ATTRIBUTES, TopicRegistry, subscription_of
 from opentruth.db import repo_messaging as repo
-from opentruth.db.engine import Database
-from opentruth.db.models_messaging import SnsDelivery, SnsSubscription, SnsTopic
-from opentruth.errors import NotFoundError, OpenTruthError, ValidationError
-from opentruth.iam import Evaluator, NamedPolicy, PolicySet, Request
-from opentruth.iam.policy import Policy, PolicyError, parse_policy
-
-__all__ = [
-    "DatabaseTopics",
-    "Delivery",
-    "InvalidParameter",
-    "Subscription",
-    "Topic",
-    "TopicNotFound",
-    "envelope",
-    "s3_event",
-    "topic_arn",
-]
+from opentruth.db.models_messaging import SnsDelivery, SnsSubscription
+from opentruth.errors import OpenTruthError, ValidationError
+from opentruth.iam import NamedPolicy, PolicySet, Request
 
 logger = logging.getLogger("opentruth.sns")
-SNS_PRINCIPAL = "sns.amazonaws.com"
-S3_PRINCIPAL = "s3.amazonaws.com"
-PENDING_CONFIRMATION = "pending confirmation"
-_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-_SETTABLE = {
-    "Policy",
-    "DisplayName",
-    "DeliveryPolicy",
-    "KmsMasterKeyId",
-    "TracingConfig",
-    "SignatureVersion",
-    "DataProtectionPolicy",
-}
-_SUB_SETTABLE = {"RawMessageDelivery", "FilterPolicy", "FilterPolicyScope", "DeliveryPolicy", "RedrivePolicy"}
 #: HTTP(S) deliveries hold no database lock; a claim keeps other processes off for this long.
 _CLAIM = timedelta(seconds=60)
 
 
-class TopicNotFound(NotFoundError):
-    """SNS's ``NotFound`` (HTTP 404)."""
-
-    aws_code = "NotFound"
-    http_status = 404
-
-
-class InvalidParameter(ValidationError):
-    """SNS's ``InvalidParameter``."""
-
-    aws_code = "InvalidParameter"
-
-
-def topic_arn(region: str, account: str, name: str) -> str:
-    """``arn:aws:sns:<region>:<account>:<name>``."""
-    return f"arn:aws:sns:{region}:{account}:{name}"
-
-
-@dataclass(frozen=True, slots=True)
-class Topic:
-    """A topic as the port shows it."""
-
-    name: str
-    arn: str
-    attributes: Mapping[str, str]
-
-    def policy(self) -> Policy | None:
-        text = self.attributes.get("Policy")
-        return parse_policy(text, name=f"topic policy of {self.name}") if text else None
-
-
-@dataclass(frozen=True, slots=True)
-class Subscription:
-    """A subscription of an endpoint to a topic."""
-
-    arn: str
-    topic_arn: str
-    protocol: str
-    endpoint: str
-    owner: str
-    confirmed: bool
-    attributes: Mapping[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """A delivery not made yet (pending with errors, or failed for good)."""
-
-    id: int
-    topic_arn: str
-    subscription_arn: str
-    protocol: str
-    endpoint: str
-    message_id: str
-    payload: str
-    state: str
-    attempts: int
-    last_error: str | None
-
-
-def _iso(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
-
-
-def envelope(
-    kind: str,
-    *,
-    message_id: str,
-    topic: str,
-    message: str,
-    at: datetime,
-    subject: str | None = None,
-    attributes: Mapping[str, Any] | None = None,
-    extra: Mapping[str, str] | None = None,
-) -> str:
-    """SNS's JSON envelope (``Type``, ``MessageId``, ``TopicArn``, ``Message``, ``Timestamp``...)."""
-    doc: dict[str, Any] = {"Type": kind, "MessageId": message_id}
-    if extra and "Token" in extra:
-        doc["Token"] = extra["Token"]
-    doc["TopicArn"] = topic
-    if subject is not None:
-        doc["Subject"] = subject
-    doc["Message"] = message
-    doc["Timestamp"] = _iso(at)
-    doc["SignatureVersion"] = "1"
-    for key, value in (extra or {}).items():
-        if key != "Token":
-            doc[key] = value
-    if attributes:
-        doc["MessageAttributes"] = {
-            k: {"Type": v.get("DataType", "String"), "Value": v.get("StringValue", v.get("BinaryValue", ""))}
-            for k, v in attributes.items()
-        }
-    return json.dumps(doc)
-
-
-def s3_event(
-    bucket: str,
-    key: str,
-    *,
-    size: int,
-    etag: str,
-    sequencer: str,
-    at: datetime,
-    region: str,
-    event_name: str = "ObjectCreated:Put",
-    configuration_id: str = "",
-) -> dict[str, Any]:
-    """One S3 event notification (``Records[0]``), keys URL-encoded as S3 sends them."""
-    return {
-        "Records": [
-            {
-                "eventVersion": "2.1",
-                "eventSource": "aws:s3",
-                "awsRegion": region,
-                "eventTime": _iso(at),
-                "eventName": event_name,
-                "s3": {
-                    "s3SchemaVersion": "1.0",
-                    "configurationId": configuration_id,
-                    "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
-                    "object": {
-                        # S3 form-encodes keys in events: "red flower.jpg" -> "red+flower.jpg".
-                        "key": quote_plus(key, safe="/"),
-                        "size": size,
-                        "eTag": etag,
-                        "sequencer": sequencer,
-                    },
-                },
-            }
-        ]
-    }
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-HttpPost = Callable[[str, str, Mapping[str, str]], int]
-
-
-def _http_post(url: str, body: str, headers: Mapping[str, str]) -> int:
-    response = httpx.post(url, content=body.encode("utf-8"), headers=dict(headers), timeout=10.0)
-    return response.status_code
-
-
-def _topic(row: SnsTopic) -> Topic:
-    return Topic(row.name, row.arn, dict(row.attributes))
-
-
-def _sub(row: SnsSubscription, topic: str) -> Subscription:
-    arn = row.arn if row.confirmed else PENDING_CONFIRMATION
-    return Subscription(
-        arn, topic, row.protocol, row.endpoint, row.owner, row.confirmed, dict(row.attributes)
-    )
-
-
-class DatabaseTopics:
+class DatabaseTopics(TopicRegistry):
     """The topic port on the database, delivering to ``queues`` and to HTTP(S) endpoints.
 
     ``public_url`` is this server's base URL (SubscribeURL and UnsubscribeURL point there);
     ``http_post`` is replaceable for tests that cannot open sockets.
     """
 
-    def __init__(
-        self,
-        db: Database,
-        queues: DatabaseQueues,
-        account: str,
-        region: str,
-        *,
-        evaluator: Evaluator | None = None,
-        public_url: str = "http://127.0.0.1:8080",
-        clock: Callable[[], datetime] = _utcnow,
-        http_post: HttpPost = _http_post,
-        max_attempts: int = 8,
-        backoff: float = 1.0,
-        max_backoff: float = 300.0,
-    ) -> None:
-        self.db = db
-        self.queues = queues
-        self.account = account
-        self.region = region
-        self.evaluator = evaluator or Evaluator()
-        self.public_url = public_url.rstrip("/")
-        self.clock = clock
-        self.http_post = http_post
-        self.max_attempts = max_attempts
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-
-    # ---------------------------------------------------------------- topics
-
-    def _row(self, s: Any, arn: str) -> SnsTopic:
-        row = repo.get_topic(s, arn)
-        if row is None or row.account_id != self.account:
-            raise TopicNotFound("Topic does not exist")
-        return row
-
-    def create_topic(
-        self, name: str, attributes: Mapping[str, str] | None = None, tags: Mapping[str, str] | None = None
-    ) -> Topic:
-        """Create the topic, or return it if it exists (CreateTopic is idempotent)."""
-        if name.endswith(".fifo") or not _NAME.match(name):
-            raise InvalidParameter(
-                "Invalid parameter: Topic Name: use 1 to 256 letters, digits, hyphens and underscores "
-                "(FIFO topics are not served)."
-            )
-        given = self._check(attributes or {})
-        arn = topic_arn(self.region, self.account, name)
-        with self.db.transaction() as s:
-            row = repo.get_topic(s, arn)
-            if row is None:
-                attrs = {"DisplayName": "", **given}
-                row = SnsTopic(
-                    account_id=self.account,
-                    name=name,
-                    arn=arn,
-                    attributes=attrs,
-                    tags=dict(tags) if tags else None,
-                    created_at=self.clock(),
-                )
-                s.add(row)
-                s.flush()
-            return _topic(row)
-
-    @staticmethod
-    def _check(attributes: Mapping[str, str]) -> dict[str, str]:
-        for name, value in attributes.items():
-            if name not in _SETTABLE:
-                raise InvalidParameter(f"Invalid parameter: AttributeName {name} is not a topic attribute.")
-            if name == "Policy" and value:
-                try:
-                    parse_policy(value, name="topic policy")
-                except PolicyError as exc:
-                    raise InvalidParameter(f"Invalid parameter: Policy Error: {exc.message}") from None
-        return {k: str(v) for k, v in attributes.items()}
-
-    def get_topic(self, arn: str) -> Topic:
-        """The topic (raises :class:`TopicNotFound`)."""
-        with self.db.read() as s:
-            return _topic(self._row(s, arn))
-
-    def delete_topic(self, arn: str) -> None:
-        """Delete the topic and its subscriptions (deleting a missing topic succeeds, as in SNS)."""
-        with self.db.transaction() as s:
-            row = repo.get_topic(s, arn)
-            if row is not None and row.account_id == self.account:
-                s.delete(row)
-
-    def list_topics(self) -> list[Topic]:
-        """Every topic of the account."""
-        with self.db.read() as s:
-            return [_topic(r) for r in repo.list_topics(s, self.account)]
-
-    def get_attributes(self, arn: str) -> dict[str, str]:
-        """The topic's attributes, with ``TopicArn``, ``Owner`` and the subscription counts."""
-        with self.db.read() as s:
-            row = self._row(s, arn)
-            subs = repo.subscriptions_of(s, row.id)
-            out = dict(row.attributes)
-            out.update(
-                {
-                    "TopicArn": row.arn,
-                    "Owner": self.account,
-                    "SubscriptionsConfirmed": str(sum(1 for x in subs if x.confirmed)),
-                    "SubscriptionsPending": str(sum(1 for x in subs if not x.confirmed)),
-                    "SubscriptionsDeleted": "0",
-                }
-            )
-            return out
-
-    def set_attribute(self, arn: str, name: str, value: str) -> None:
-        """Set one attribute; an empty ``Policy`` removes the policy."""
-        self._check({name: value})
-        with self.db.transaction() as s:
-            row = self._row(s, arn)
-            attrs = dict(row.attributes)
-            if name == "Policy" and not value:
-                attrs.pop("Policy", None)
-            else:
-                attrs[name] = value
-            row.attributes = attrs
-
-    # ---------------------------------------------------------------- subscriptions
+    # ------------------------------------------------ subscriptions (a confirmation is a delivery)
 
     def subscribe(
         self, topic: str, protocol: str, endpoint: str, attributes: Mapping[str, str] | None = None
@@ -365,7 +68,7 @@ class DatabaseTopics:
         protocol = protocol.lower()
         attrs = {k: str(v) for k, v in (attributes or {}).items()}
         for name in attrs:
-            if name not in _SUB_SETTABLE:
+            if name not in SUBSCRIPTION_ATTRIBUTES:
                 raise InvalidParameter(f"Invalid parameter: Attributes Reason: unknown attribute {name}")
         if protocol == "sqs":
             if not endpoint.startswith("arn:aws:sqs:"):
@@ -381,7 +84,7 @@ class DatabaseTopics:
             row = self._row(s, topic)
             for sub in repo.subscriptions_of(s, row.id):
                 if sub.protocol == protocol and sub.endpoint == endpoint:
-                    return _sub(sub, topic)
+                    return subscription_of(sub, topic)
             confirmed = protocol == "sqs"
             sub = SnsSubscription(
                 topic_id=row.id,
@@ -396,7 +99,7 @@ class DatabaseTopics:
             )
             s.add(sub)
             s.flush()
-            result = _sub(sub, topic)
+            result = subscription_of(sub, topic)
             ids: list[int] = []
             if not confirmed:
                 ids = self._confirmation(s, topic, sub)
@@ -423,48 +126,6 @@ class DatabaseTopics:
         return repo.add_deliveries(
             s, [self._delivery_row(topic, sub, message_id, body, "SubscriptionConfirmation")]
         )
-
-    def confirm_subscription(self, topic: str, token: str) -> str:
-        """Confirm the HTTP(S) subscription holding ``token``; return its ARN."""
-        with self.db.transaction() as s:
-            row = self._row(s, topic)
-            for sub in repo.subscriptions_of(s, row.id):
-                if sub.token and secrets.compare_digest(sub.token, token):
-                    sub.confirmed = True
-                    return sub.arn
-        raise InvalidParameter("Invalid token")
-
-    def unsubscribe(self, arn: str) -> None:
-        """Delete the subscription (a missing one is not an error)."""
-        with self.db.transaction() as s:
-            row = repo.get_subscription(s, arn)
-            if row is not None:
-                s.delete(row)
-
-    def get_subscription(self, arn: str) -> Subscription:
-        """The subscription (raises :class:`TopicNotFound` when it does not exist)."""
-        with self.db.read() as s:
-            row = repo.get_subscription(s, arn)
-            if row is None:
-                raise TopicNotFound("Subscription does not exist")
-            topic = s.get(SnsTopic, row.topic_id)
-            return _sub(row, topic.arn if topic else "")
-
-    def set_subscription_attribute(self, arn: str, name: str, value: str) -> None:
-        """Set ``RawMessageDelivery`` and the like on a subscription."""
-        if name not in _SUB_SETTABLE:
-            raise InvalidParameter(f"Invalid parameter: AttributeName {name}")
-        with self.db.transaction() as s:
-            row = repo.get_subscription(s, arn)
-            if row is None:
-                raise TopicNotFound("Subscription does not exist")
-            row.attributes = {**row.attributes, name: value}
-
-    def list_subscriptions(self, topic: str) -> list[Subscription]:
-        """The topic's subscriptions, oldest first."""
-        with self.db.read() as s:
-            row = self._row(s, topic)
-            return [_sub(x, topic) for x in repo.subscriptions_of(s, row.id)]
 
     # ---------------------------------------------------------------- publish
 
@@ -694,7 +355,7 @@ class DatabaseTopics:
         test = {
             "Service": "Amazon S3",
             "Event": "s3:TestEvent",
-            "Time": _iso(self.clock()),
+            "Time": iso_time(self.clock()),
             "Bucket": bucket,
             "RequestId": uuid.uuid4().hex[:16].upper(),
             "HostId": "opentruth",
@@ -764,10 +425,6 @@ class DatabaseTopics:
         return sent
 
 
-class DeliveryError(OpenTruthError):
-    """A delivery attempt failed (kept on the delivery row)."""
-
-
 def _selects(conf: Mapping[str, Any], event_name: str, key: str) -> bool:
     wanted = conf.get("Events", [])
     event = f"s3:{event_name}"
@@ -781,8 +438,3 @@ def _selects(conf: Mapping[str, Any], event_name: str, key: str) -> bool:
         if name == "suffix" and not key.endswith(value):
             return False
     return True
-
-
-def decode_s3_key(key: str) -> str:
-    """An S3 event's object key as stored (S3 sends it URL-encoded, spaces as ``+``)."""
-    return unquote_plus(key)
