@@ -10,7 +10,8 @@ import pytest
 
 from labsupport import ACCOUNT, REGION, Lab, job_request, make_role, seed_policy
 from opentruth.errors import ValidationError
-from opentruth.labeling.streaming import GENERATED_KEY, SEQUENCER, parse_message, queue_name
+from opentruth.labeling.stream_input import GENERATED_KEY, SEQUENCER, parse_message
+from opentruth.labeling.streaming import queue_name
 
 IN_TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:labeling-input"
 OUT_TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:labeling-output"
