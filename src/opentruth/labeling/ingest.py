@@ -18,7 +18,7 @@ from opentruth.db import repo_objects
 from opentruth.db.models import LabelingJob, ObjectState
 from opentruth.errors import OpenTruthError
 from opentruth.labeling import autolabel, custom, encryption
-from opentruth.labeling.jobstep import JobSteps
+from opentruth.labeling.jobstep import JobSteps, reading_input
 from opentruth.labeling.manifest import LabelConfig, read_manifest
 from opentruth.labeling.requirements import FATAL, derive_requirements, parse_s3_uri
 from opentruth.labeling.tasks import Behaviour
@@ -64,9 +64,8 @@ def ingest(
 ) -> int:
     """Stream the manifest into the database in batches; resumable (idempotent inserts)."""
     res = steps.res
-    loc = parse_s3_uri(
-        job.request["InputConfig"]["DataSource"]["S3DataSource"]["ManifestS3Uri"], "ManifestS3Uri"
-    )
+    uri = job.request["InputConfig"]["DataSource"]["S3DataSource"]["ManifestS3Uri"]
+    loc = parse_s3_uri(uri, "ManifestS3Uri")
     with res.db.read() as s:
         start = repo_objects.next_ingest_index(s, job.id)
     label_names = labels.labels if labels else ()
@@ -92,7 +91,7 @@ def ingest(
         batch.clear()
         inputs.clear()
 
-    with store.open_stream(loc.bucket, loc.key) as stream:
+    with reading_input("ManifestS3Uri", uri), store.open_stream(loc.bucket, loc.key) as stream:
         for line in read_manifest(stream):
             total += 1
             if line.index < start:
@@ -102,7 +101,8 @@ def ingest(
                 ref = parse_s3_uri(line.source, f"manifest line {line.lineno}: source-ref")
                 steps.check_object(session, ref.bucket, ref.key)
                 if behaviour.text:
-                    text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
+                    with reading_input(f"manifest line {line.lineno}: source-ref", line.source):
+                        text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
             batch.append((line.index, orjson.dumps(line.data).decode("utf-8")))
             inputs.append(behaviour.task_input(line.data, label_names, text))
             if len(batch) >= INGEST_BATCH:

@@ -11,10 +11,12 @@ the other: streaming depends on this module, and the runner calls streaming only
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from opentruth.cloud.authorized_store import AuthorizedObjectStore
+from opentruth.cloud.objectstore import NoSuchBucket, NoSuchKey
 from opentruth.cloud.session import RoleAccessDeniedError, RoleSession
 from opentruth.db import repo_jobs, repo_objects, repo_tasks
 from opentruth.db.models import JobStatus, LabelingJob
@@ -30,6 +32,20 @@ from opentruth.labeling.tasks import Behaviour
 logger = logging.getLogger("opentruth.runner")
 
 _ENDED = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.STOPPED)
+
+
+@contextmanager
+def reading_input(field: str, uri: str) -> Iterator[None]:
+    """Read one of the user's input objects: a missing object or bucket is the user's input at
+    fault, so it fails the job as Ground Truth does, with a ``ClientError`` that names the field
+    and the S3 URI (a :class:`ValidationError`; ``InternalError`` is for opentruth's own bugs)."""
+    try:
+        yield
+    except (NoSuchKey, NoSuchBucket) as exc:
+        what = "bucket" if isinstance(exc, NoSuchBucket) else "object"
+        raise ValidationError(
+            f"{field} {uri}: the {what} does not exist ({exc.s3_code}); upload it, or correct the URI"
+        ) from None
 
 
 class JobSteps:
@@ -78,7 +94,8 @@ class JobSteps:
         if not uri:
             raise ValidationError(f"LabelCategoryConfigS3Uri is required for {behaviour.suffix} jobs")
         loc = parse_s3_uri(uri, "LabelCategoryConfigS3Uri")
-        data = store.get_object(loc.bucket, loc.key).body
+        with reading_input("LabelCategoryConfigS3Uri", uri):
+            data = store.get_object(loc.bucket, loc.key).body
         return parse_label_config(data, min_labels=behaviour.min_labels, uri=uri)
 
     def check_object(self, session: RoleSession, bucket: str, key: str) -> None:

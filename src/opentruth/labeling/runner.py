@@ -23,12 +23,12 @@ from opentruth.cloud.authorized_store import AuthorizedObjectStore
 from opentruth.cloud.session import RoleAccessDeniedError, RoleSession
 from opentruth.db import repo_jobs, repo_objects, repo_tasks, repo_work
 from opentruth.db.models import JobStatus, LabelingJob, ObjectState, WorkState
-from opentruth.errors import OpenTruthError, ValidationError
+from opentruth.errors import NotFoundError, OpenTruthError, ValidationError
 from opentruth.labeling import autolabel, custom, encryption
 from opentruth.labeling.ingest import ingest, preflight
 from opentruth.labeling.joblog import JobLog
 from opentruth.labeling.jobs import Kick
-from opentruth.labeling.jobstep import JobSteps, StreamHooks
+from opentruth.labeling.jobstep import JobSteps, StreamHooks, reading_input
 from opentruth.labeling.passes import ConsolidationPasses
 from opentruth.labeling.requirements import parse_s3_uri
 from opentruth.labeling.resources import Resources
@@ -160,7 +160,9 @@ class JobRunner:
                 raise ValueError(f"unknown work kind {kind!r}")
         except RoleAccessDeniedError as exc:
             self._fail(job_id, exc.failure_reason, denial=exc)
-        except ValidationError as exc:
+        except (ValidationError, NotFoundError) as exc:
+            # The user's input or resources are at fault (a missing object, bucket, function):
+            # Ground Truth's ClientError, at once. Anything else is retried, then InternalError.
             self._fail(job_id, f"ClientError: {exc.message}")
         except JobFailed:
             pass
@@ -194,7 +196,8 @@ class JobRunner:
         ui = job.request["HumanTaskConfig"]["UiConfig"].get("UiTemplateS3Uri")
         if ui:
             loc = parse_s3_uri(ui, "HumanTaskConfig.UiConfig.UiTemplateS3Uri")
-            store.head_object(loc.bucket, loc.key)  # authorised as s3:GetObject
+            with reading_input("HumanTaskConfig.UiConfig.UiTemplateS3Uri", ui):
+                store.head_object(loc.bucket, loc.key)  # authorised as s3:GetObject
         streaming = bool(job.is_streaming)
         if streaming:
             self.streams.setup(job, session, log)  # queue, its policy, the subscription

@@ -42,7 +42,7 @@ from opentruth.db.repo_objects import ObjectResult
 from opentruth.db.repository import for_update
 from opentruth.errors import ValidationError
 from opentruth.labeling.joblog import JobLog
-from opentruth.labeling.jobstep import JobSteps
+from opentruth.labeling.jobstep import JobSteps, reading_input
 from opentruth.labeling.requirements import parse_s3_uri
 from opentruth.labeling.stream_input import StreamObject, parse_message
 from opentruth.labeling.tasks import behaviour_of
@@ -274,7 +274,8 @@ class StreamingJobs:
                 ref = parse_s3_uri(str(obj.line["source-ref"]), "source-ref")
                 self.steps.check_object(session, ref.bucket, ref.key)
                 if behaviour.text:
-                    text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
+                    with reading_input("source-ref", str(obj.line["source-ref"])):
+                        text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
             compact = json.dumps(obj.line, separators=(",", ":"), ensure_ascii=False)
             prepared.append((obj, compact, behaviour.task_input(obj.line, labels, text)))
         now = self.res.clock()
