@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from labsupport import NOTEBOOK_POLICIES
 from opentruth.errors import ValidationError
 from opentruth.iam.managed import (
     GROUND_TRUTH_EXECUTION_ARN,
@@ -89,18 +90,6 @@ def test_arn_helpers() -> None:
     assert not is_aws_managed(CUSTOMER_ARN)
     assert policy_name_of("arn:aws:iam::aws:policy/service-role/AWSLambdaRole") == "AWSLambdaRole"
     assert 1 not in ManagedPolicyRegistry()
-
-
-NOTEBOOK_POLICIES = {
-    "AmazonSageMakerFullAccess": "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
-    "AmazonSageMakerGroundTruthExecution": GROUND_TRUTH_EXECUTION_ARN,
-    "AmazonS3FullAccess": "arn:aws:iam::aws:policy/AmazonS3FullAccess",
-    "AmazonS3ReadOnlyAccess": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
-    "CloudWatchLogsFullAccess": "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess",
-    "AWSLambdaBasicExecutionRole": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-    "AmazonSNSFullAccess": "arn:aws:iam::aws:policy/AmazonSNSFullAccess",
-    "AmazonSQSFullAccess": "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
-}
 
 
 def test_the_policies_notebooks_attach_are_shipped_with_version_and_source() -> None:

@@ -21,28 +21,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from botocore.exceptions import ClientError
 
+from labsupport import NOTEBOOK_POLICIES as MANAGED
 from labsupport import TRUST, job_request
-from obssupport import Full, full_server, wait_status
+from obssupport import Full, full_server, label_all, wait_status
 from opentruth.iam.managed import shipped_document
+from opentruth.labeling.streaming import queue_policy
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
 PUBLIC_TEAM = f"arn:aws:sagemaker:{REGION}:394669845002:workteam/public-crowd/default"
-#: What the notebooks attach, with the path IAM keeps each under.
-MANAGED = {
-    "AmazonSageMakerFullAccess": "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
-    "AmazonSageMakerGroundTruthExecution": "arn:aws:iam::aws:policy/AmazonSageMakerGroundTruthExecution",
-    "AmazonS3FullAccess": "arn:aws:iam::aws:policy/AmazonS3FullAccess",
-    "AmazonS3ReadOnlyAccess": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
-    "CloudWatchLogsFullAccess": "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess",
-    "AWSLambdaBasicExecutionRole": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-    "AmazonSNSFullAccess": "arn:aws:iam::aws:policy/AmazonSNSFullAccess",
-    "AmazonSQSFullAccess": "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
-}
 #: A streaming execution role made of AWS managed policies only, as the streaming notebook does.
 STREAMING_POLICIES = (
     "AmazonS3FullAccess",
@@ -73,33 +63,6 @@ def _s3_role(full: Full, name: str) -> str:
     return _role(full, name, managed=("AmazonS3FullAccess", "CloudWatchLogsFullAccess"))
 
 
-def _label_when_ready(
-    url: str, job: str, user: str, *, want: int, timeout: float = 60
-) -> list[dict[str, Any]]:
-    """Wait for ``want`` tasks of ``job`` to reach ``user`` and submit each as ``pos``; return
-    the tasks (a streaming job's tasks arrive as its queue is pulled)."""
-    tasks: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout
-    with httpx.Client(base_url=url, timeout=30) as http:
-        login = http.post("/worker/api/login", json={"username": user, "password": "pw-" + user})
-        auth = {"Authorization": f"Bearer {login.json()['token']}"}
-        while len(tasks) < want:
-            r = http.post(f"/worker/api/jobs/{job}/tasks/next", headers=auth)
-            if r.status_code == 204:
-                assert time.monotonic() < deadline, f"{job}: {len(tasks)} of {want} tasks came"
-                time.sleep(0.1)
-                continue
-            task = r.json()
-            ok = http.post(
-                f"/worker/api/tasks/{task['taskId']}/submit",
-                headers=auth,
-                json={"answerContent": {"crowd-classifier": {"label": "pos"}}},
-            )
-            assert ok.status_code == 200, ok.text
-            tasks.append(task)
-    return tasks
-
-
 def _receive(full: Full, queue_url: str, timeout: float = 60) -> list[dict[str, Any]]:
     """The output lines that reached the queue (each an SNS envelope around one line)."""
     sqs = full.client("sqs")
@@ -128,19 +91,9 @@ def test_1_two_streaming_jobs_chain_through_the_first_ones_output_topic(full: Fu
     results_arn = sqs.get_queue_attributes(QueueUrl=results, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    allow = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "sns.amazonaws.com"},
-                "Action": "sqs:SendMessage",
-                "Resource": results_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": final}},
-            }
-        ],
-    }
-    sqs.set_queue_attributes(QueueUrl=results, Attributes={"Policy": json.dumps(allow)})
+    # The same policy a streaming job gives its own queue: the topic (only) may send to it.
+    policy = queue_policy(results_arn, final)
+    sqs.set_queue_attributes(QueueUrl=results, Attributes={"Policy": json.dumps(policy)})
     sns.subscribe(TopicArn=final, Protocol="sqs", Endpoint=results_arn)
     role = _role(full, "ChainedStreaming", managed=STREAMING_POLICIES)
     sm.create_labeling_job(**_streaming_request("chain-one", role, "sentiment", feed, middle))
@@ -150,8 +103,10 @@ def test_1_two_streaming_jobs_chain_through_the_first_ones_output_topic(full: Fu
         assert started["LabelingJobStatus"] == "InProgress", started.get("FailureReason")
 
     sent = sns.publish(TopicArn=feed, Message=json.dumps({"source": "a chained sentence"}))["MessageId"]
-    first = _label_when_ready(full.url, "chain-one", "ann", want=1)
-    second = _label_when_ready(full.url, "chain-two", "bob", want=1)  # job 1's output line, taken in
+    first: list[dict[str, Any]] = []
+    second: list[dict[str, Any]] = []
+    label_all(full.url, "chain-one", "ann", want=1, seen=first)
+    label_all(full.url, "chain-two", "bob", want=1, seen=second)  # job 1's output line, taken in
     assert first[0]["taskInput"]["taskObject"] == second[0]["taskInput"]["taskObject"] == "a chained sentence"
     (line,) = _receive(full, results)
     assert line["source"] == "a chained sentence"
@@ -179,7 +134,7 @@ def test_2_a_label_file_without_document_version_runs(full: Full) -> None:
         **job_request("plain-labels", "TextMultiClass", RoleArn=role, LabelCategoryConfigS3Uri=plain)
     )
     assert wait_status(full, "plain-labels", {"InProgress", "Failed"})["LabelingJobStatus"] == "InProgress"
-    _label_when_ready(full.url, "plain-labels", "ann", want=1)
+    label_all(full.url, "plain-labels", "ann", want=1)
     done = wait_status(full, "plain-labels", {"Completed", "Failed"})
     assert done["LabelingJobStatus"] == "Completed", done.get("FailureReason")
     # What Ground Truth refuses is still refused, naming the file.
