@@ -26,6 +26,18 @@ REGION = "us-east-1"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/GroundTruthExecution"
 TEAM_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/labelers"
 GT = "432418664414"  # Ground Truth's Lambda account in us-east-1
+#: The AWS managed policies Ground Truth's notebooks attach, with the path IAM keeps each under
+#: (all shipped with opentruth, verbatim; issue 23).
+NOTEBOOK_POLICIES = {
+    "AmazonSageMakerFullAccess": "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
+    "AmazonSageMakerGroundTruthExecution": "arn:aws:iam::aws:policy/AmazonSageMakerGroundTruthExecution",
+    "AmazonS3FullAccess": "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+    "AmazonS3ReadOnlyAccess": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+    "CloudWatchLogsFullAccess": "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess",
+    "AWSLambdaBasicExecutionRole": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    "AmazonSNSFullAccess": "arn:aws:iam::aws:policy/AmazonSNSFullAccess",
+    "AmazonSQSFullAccess": "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
+}
 TRUST = {
     "Version": "2012-10-17",
     "Statement": {

@@ -125,17 +125,34 @@ def wait_status(full: Full, name: str, status: set[str], timeout: float = 60) ->
         time.sleep(0.1)
 
 
-def label_all(url: str, job: str, user: str) -> int:
-    """Take and submit every task of ``job`` as ``user``; return how many."""
+def label_all(
+    url: str,
+    job: str,
+    user: str,
+    *,
+    want: int = 0,
+    timeout: float = 60,
+    seen: list[dict[str, Any]] | None = None,
+) -> int:
+    """Take and submit every task of ``job`` as ``user`` (as ``pos``); return how many. With
+    ``want``, wait up to ``timeout`` seconds for that many (a streaming job's tasks arrive as its
+    queue is pulled); ``seen`` collects the tasks."""
     done = 0
+    deadline = time.monotonic() + timeout
     with httpx.Client(base_url=url, timeout=30) as http:
         login = http.post("/worker/api/login", json={"username": user, "password": "pw-" + user})
         auth = {"Authorization": f"Bearer {login.json()['token']}"}
         while True:
             r = http.post(f"/worker/api/jobs/{job}/tasks/next", headers=auth)
             if r.status_code == 204:
-                return done
+                if done >= want:
+                    return done
+                assert time.monotonic() < deadline, f"{job}: {done} of {want} tasks came"
+                time.sleep(0.1)
+                continue
             task = r.json()
+            if seen is not None:
+                seen.append(task)
             ok = http.post(
                 f"/worker/api/tasks/{task['taskId']}/submit",
                 headers=auth,

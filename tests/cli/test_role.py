@@ -86,8 +86,8 @@ def test_advisory_denials_are_warnings_and_exit_zero(tmp_path: Path) -> None:
 
 def test_unknown_aws_managed_policy_is_named(tmp_path: Path) -> None:
     role = json.loads(Path(ex("builtin-text", "role.json")).read_text())
-    arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
-    role["AttachedManagedPolicies"].append({"PolicyName": "AmazonS3ReadOnlyAccess", "PolicyArn": arn})
+    arn = "arn:aws:iam::aws:policy/AmazonEC2FullAccess"
+    role["AttachedManagedPolicies"].append({"PolicyName": "AmazonEC2FullAccess", "PolicyArn": arn})
     path = tmp_path / "role.json"
     path.write_text(json.dumps(role))
     result = check("--job", ex("builtin-text"), "--role", str(path))

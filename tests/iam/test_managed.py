@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from labsupport import NOTEBOOK_POLICIES
 from opentruth.errors import ValidationError
 from opentruth.iam.managed import (
     GROUND_TRUTH_EXECUTION_ARN,
@@ -55,7 +56,7 @@ def test_customer_documents_resolve_from_dict_or_text(document: object) -> None:
 
 
 def test_unknown_aws_managed_policy_names_it_and_points_to_managed_policy_documents() -> None:
-    arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    arn = "arn:aws:iam::aws:policy/AmazonEC2FullAccess"
     registry = ManagedPolicyRegistry()
     assert arn not in registry
     with pytest.raises(ValidationError) as err:
@@ -89,3 +90,27 @@ def test_arn_helpers() -> None:
     assert not is_aws_managed(CUSTOMER_ARN)
     assert policy_name_of("arn:aws:iam::aws:policy/service-role/AWSLambdaRole") == "AWSLambdaRole"
     assert 1 not in ManagedPolicyRegistry()
+
+
+def test_the_policies_notebooks_attach_are_shipped_with_version_and_source() -> None:
+    index = json.loads((PACKAGE.parent / "managed_policies.json").read_text("utf-8"))["policies"]
+    files = {p.stem for p in PACKAGE.glob("*.json")}
+    assert set(index) == files == shipped_policy_names()  # one entry per document, no stray file
+    registry = ManagedPolicyRegistry()
+    for name, arn in NOTEBOOK_POLICIES.items():
+        entry = index[name]
+        assert entry["Arn"] == arn and arn.endswith(entry["Path"] + name)
+        assert entry["DefaultVersionId"].startswith("v") and entry["DefaultVersionId"][1:].isdigit()
+        assert entry["PolicyId"].startswith("ANPA")
+        assert set(entry["Source"]) == {"Document", "Metadata", "Reference"}
+        assert registry.resolve(arn).name == name  # every shipped document parses
+        assert registry.document(arn) == shipped_document(name)
+
+
+def test_a_shipped_policy_resolves_only_under_its_own_path() -> None:
+    # AWSLambdaBasicExecutionRole lives under /service-role/, as in IAM; elsewhere it is unknown.
+    registry = ManagedPolicyRegistry()
+    assert "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" in registry
+    assert "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole" not in registry
+    with pytest.raises(ValidationError, match="not shipped"):
+        registry.resolve("arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole")

@@ -146,9 +146,9 @@ def test_missing_trust_policy_is_an_error() -> None:
 
 
 def test_unknown_aws_managed_policy_fails_when_the_policy_set_is_built() -> None:
-    unknown = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+    unknown = "arn:aws:iam::aws:policy/AmazonEC2FullAccess"
     role = Role.from_detail(
-        detail(AttachedManagedPolicies=[{"PolicyName": "AmazonS3FullAccess", "PolicyArn": unknown}])
+        detail(AttachedManagedPolicies=[{"PolicyName": "AmazonEC2FullAccess", "PolicyArn": unknown}])
     )
     with pytest.raises(ValidationError) as err:
         _ = role.policy_set

@@ -78,7 +78,9 @@ def test_label_config() -> None:
         parse_label_config(b'{"document-version": "2018-11-28", "labels": [{"label": "a"}, {"label": "a"}]}')
     with pytest.raises(ValidationError, match="at least 2 labels"):
         parse_label_config(b'{"document-version": "2018-11-28", "labels": [{"label": "a"}]}', min_labels=2)
-    with pytest.raises(ValidationError, match="document-version"):
-        parse_label_config(b'{"labels": [{"label": "a"}]}')
+    # Without "document-version", as several of AWS's notebooks write it: Ground Truth runs it.
+    assert parse_label_config(b'{"labels": [{"label": "a"}, {"label": "b"}]}').labels == ("a", "b")
+    with pytest.raises(ValidationError, match='"labels" must be a non-empty list'):
+        parse_label_config(b'{"document-version": "2018-11-28"}')
     with pytest.raises(ValidationError, match=r"labels\[1\]"):
         parse_label_config(b'{"document-version": "2018-11-28", "labels": [{"label": "a"}, {}]}')

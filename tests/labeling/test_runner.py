@@ -352,10 +352,10 @@ def test_a_pass_that_stops_between_chunks_resumes_without_counting_twice(
     lab: Lab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from opentruth.db import repo_jobs, repo_objects
-    from opentruth.labeling import runner
+    from opentruth.labeling import passes
 
     _one_worker_labels(lab, "chunked", 5, "b")
-    monkeypatch.setattr(runner, "_CONSOLIDATE_PER_READ", 2)
+    monkeypatch.setattr(passes, "CONSOLIDATE_PER_READ", 2)
     real = repo_objects.finish_objects
     calls: list[int] = []
 
@@ -469,10 +469,10 @@ def test_an_answer_after_its_windows_pass_started_joins_the_next_window(lab: Lab
 def test_batches_in_one_second_keep_their_own_consolidation_files(
     lab: Lab, monkeypatch: pytest.MonkeyPatch, gt_schema: Check
 ) -> None:
-    from opentruth.labeling import runner as runner_module
+    from opentruth.labeling import passes
 
     lab.res.clock = _Clock(datetime(2026, 12, 6, 12, 0, 0, tzinfo=UTC))  # time stands still
-    monkeypatch.setattr(runner_module, "_CONSOLIDATE_PER_READ", 2)  # five objects: three chunks
+    monkeypatch.setattr(passes, "CONSOLIDATE_PER_READ", 2)  # five objects: three chunks
     _one_worker_labels(lab, "chunks", 5, "a")
     lab.runner.run_pending()
     assert lab.jobs.describe("chunks")["LabelingJobStatus"] == "Completed"

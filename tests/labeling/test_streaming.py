@@ -10,7 +10,8 @@ import pytest
 
 from labsupport import ACCOUNT, REGION, Lab, job_request, make_role, seed_policy
 from opentruth.errors import ValidationError
-from opentruth.labeling.streaming import GENERATED_KEY, SEQUENCER, parse_message, queue_name
+from opentruth.labeling.stream_input import GENERATED_KEY, SEQUENCER, parse_message
+from opentruth.labeling.streaming import queue_name
 
 IN_TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:labeling-input"
 OUT_TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:labeling-output"
@@ -231,3 +232,27 @@ def test_custom_streaming_job_publishes_its_outputs(streams: Lab) -> None:
     lines = [json.loads(json.loads(m.body)["Message"]) for m in results]
     assert [x["source"] for x in lines] == ["custom one"]
     assert lines[0]["label"] == {} and "worker-response-ref" in lines[0]["label-metadata"]
+
+
+def test_a_chained_jobs_output_line_is_taken_with_its_id_and_labels() -> None:
+    # What a first streaming job publishes to its output topic, the next job's input.
+    line = {
+        "source": "chained",
+        "dataset-objectid-attribute-name": GENERATED_KEY,
+        GENERATED_KEY: "first-message-id",
+        SEQUENCER: "0A",
+        "label": 1,
+        "label-metadata": {"class-name": "pos", "job-name": "labeling-job/first"},
+    }
+    (obj,) = parse_message(json.dumps(line), "second-message-id")
+    assert obj.line == line  # kept as it came: the first job's labels stay on the line
+    assert obj.key == f"attr:{GENERATED_KEY}:first-message-id"  # the first job's id, not a new one
+    # The same object arriving again (at-least-once delivery) has the same key: one object.
+    assert parse_message(json.dumps(line), "third-message-id")[0].key == obj.key
+
+
+def test_only_ground_truths_own_dollar_names_and_the_named_key_are_taken() -> None:
+    named = {"source": "x", "dataset-objectid-attribute-name": "$mine", "$mine": "k"}
+    assert parse_message(json.dumps(named), "m")[0].key == "attr:$mine:k"
+    with pytest.raises(ValidationError, match=r"'\$other'.*reserved for Ground Truth"):
+        parse_message(json.dumps({"source": "x", "$other": "1"}), "m")

@@ -248,6 +248,10 @@ class AwsEndpoint:
             payload_hash=payload,
         )
         sigv4.verify_signature(signed, expected)
+        if resources.key_use.due(signed.key_id):  # about once a minute per key: a write
+            await run_in_threadpool(
+                resources.key_use.record, resources.db, signed.key_id, service, signed.region
+            )
         return caller
 
 

@@ -21,6 +21,7 @@ from starlette.requests import Request
 
 from opentruth.api import table_writes
 from opentruth.api.authz import authorize, request_context, require_pass_role
+from opentruth.api.key_use import KeyUse
 from opentruth.api.sigv4 import SignedRequest, signing_key
 from opentruth.api.sigv4_chunked import ChunkedDecoder
 from opentruth.db.engine import Database
@@ -47,6 +48,8 @@ class ApiResources:
     #: Bodies of non-S3 requests are read whole; AWS caps most JSON/query requests far lower.
     max_body: int = 16 * 1024 * 1024
     callers: CallerCache = field(default_factory=lambda: CallerCache())
+    #: Records when each access key last signed a request (GetAccessKeyLastUsed).
+    key_use: KeyUse = field(default_factory=KeyUse)
     #: Console passwords (login profiles); tests pass a cheap one.
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     #: Run the quick reads a service marks as such (DescribeLabelingJob…) on the event loop

@@ -13,6 +13,13 @@ Conventions:
 * Row ids are integers; anything shown to a client that must not be guessable (a task id, a
   worker's ``sub``) has its own random column.
 * Constraint names follow :data:`NAMING_CONVENTION`, which Alembic's batch mode needs on SQLite.
+
+The model registry is the one import cycle the project keeps (``tests/test_import_cycles.py``
+exempts it, and only it): the ``models_*`` modules import :class:`Base` from here, and this
+module imports them at its end, so that importing ``opentruth.db.models`` registers every table
+on ``Base.metadata`` (Alembic, ``create_all`` and relationship strings by class name need all
+of them, whichever module a caller happened to import first). The cycle is safe because
+``Base`` is defined before those imports run.
 """
 
 from __future__ import annotations

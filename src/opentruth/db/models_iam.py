@@ -80,6 +80,10 @@ class IamAccessKey(Base):
     #: ``Active`` or ``Inactive``, as IAM spells it.
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
+    #: The key's last signed request (GetAccessKeyLastUsed); NULL while it was never used.
+    last_used_at: Mapped[datetime | None]
+    last_used_service: Mapped[str | None] = mapped_column(String(64))
+    last_used_region: Mapped[str | None] = mapped_column(String(32))
 
 
 class IamRole(Base):

@@ -1,8 +1,9 @@
-"""The IAM store: users, access keys, login profiles, STS sessions, and callers by access key.
+"""The IAM store: users, login profiles, STS sessions, and callers by access key.
 
-Roles live in :mod:`opentruth.db.repo_iam_roles` and managed policies in
-:mod:`opentruth.db.repo_iam_policies`; the functions other layers need most are re-exported
-here (:func:`get_role`, :func:`create_role_from_detail`).
+Roles live in :mod:`opentruth.db.repo_iam_roles`, managed policies in
+:mod:`opentruth.db.repo_iam_policies` and access keys in :mod:`opentruth.db.repo_iam_keys`;
+the functions other layers need most are re-exported here (:func:`get_role`,
+:func:`create_role_from_detail`, :func:`create_access_key`…).
 
 :func:`principal_for_access_key` is what SigV4 verification calls: it turns an access key id
 into a :class:`Caller` — its ARN, its secret (and session token), and the policy set the IAM
@@ -31,7 +32,6 @@ from opentruth.db.repo_iam_common import (
     DeleteConflictError,
     EntityAlreadyExistsError,
     ExpiredTokenError,
-    IamLimitExceededError,
     NoSuchEntityError,
     UnknownAccessKeyError,
     bump_generation,
@@ -45,6 +45,16 @@ from opentruth.db.repo_iam_common import (
     new_secret,
     new_session_token,
     tags_list,
+    user_row,
+)
+from opentruth.db.repo_iam_keys import (
+    MAX_ACCESS_KEYS,
+    AccessKey,
+    access_key_secret,
+    create_access_key,
+    delete_access_key,
+    key_context,
+    list_access_keys,
 )
 from opentruth.db.repo_iam_policies import customer_documents, policy_exists
 from opentruth.db.repo_iam_roles import create_role_from_detail, get_role
@@ -58,9 +68,11 @@ from opentruth.iam.policy import PolicyError, parse_policy
 from opentruth.iam.validate import PolicyType
 
 __all__ = [
+    "MAX_ACCESS_KEYS",
     "AccessKey",
     "Caller",
     "TemporaryCredentials",
+    "access_key_secret",
     "attach_user_policy",
     "check_root_key",
     "create_access_key",
@@ -79,20 +91,7 @@ __all__ = [
     "verify_password",
 ]
 
-#: IAM allows two access keys per user.
-MAX_ACCESS_KEYS = 2
 _KEY_CHECK = "opentruth-iam-root-key-check"
-
-
-@dataclass(frozen=True, slots=True)
-class AccessKey:
-    """An access key as CreateAccessKey returns it (the secret is shown only then)."""
-
-    user_name: str
-    key_id: str
-    secret: str = field(repr=False)
-    status: str
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,15 +167,6 @@ def check_root_key(session: Session, box: SecretBox, account_id: str = DEFAULT_A
 # --------------------------------------------------------------------------- users
 
 
-def _user_row(session: Session, name: str, account_id: str) -> IamUser:
-    row = session.scalar(
-        select(IamUser).where(IamUser.account_id == account_id, IamUser.name_key == name.lower())
-    )
-    if row is None:
-        raise NoSuchEntityError(f"The user with name {name} cannot be found.")
-    return row
-
-
 def create_user(
     session: Session,
     name: str,
@@ -218,7 +208,7 @@ def create_user(
 
 def get_user(session: Session, name: str, account_id: str = DEFAULT_ACCOUNT_ID) -> IamUser:
     """GetUser by name (``NoSuchEntity`` if absent)."""
-    return _user_row(session, name, account_id)
+    return user_row(session, name, account_id)
 
 
 def find_user(session: Session, name: str, account_id: str = DEFAULT_ACCOUNT_ID) -> IamUser | None:
@@ -236,7 +226,7 @@ def put_user_policy(
     doc = check_document(
         document, PolicyType.IDENTITY, f"user {name}: policy {policy_name}", entity=f"user {name}"
     )
-    row = _user_row(session, name, account_id)
+    row = user_row(session, name, account_id)
     # The quota is on all the user's inline policies together (IAM's LimitExceeded).
     check_inline_quota(
         [doc, *(d for n, d in row.inline_policies.items() if n != policy_name)], f"user {name}"
@@ -252,7 +242,7 @@ def attach_user_policy(
     """AttachUserPolicy (idempotent)."""
     if not policy_exists(session, policy_arn):
         raise NoSuchEntityError(f"Policy {policy_arn} does not exist or is not attachable.")
-    row = _user_row(session, name, account_id)
+    row = user_row(session, name, account_id)
     if policy_arn not in row.attached_policies:
         row.attached_policies = [*row.attached_policies, policy_arn]
         session.flush()
@@ -279,7 +269,7 @@ def set_login_profile(
     """
     if not password:
         raise ValidationError("the password must not be empty")
-    row = _user_row(session, name, account_id)
+    row = user_row(session, name, account_id)
     if create is True and row.password_hash is not None:
         raise EntityAlreadyExistsError(f"Login Profile for user {name} already exists.")
     if create is False and row.password_hash is None:
@@ -293,7 +283,7 @@ def set_login_profile(
 
 def delete_login_profile(session: Session, name: str, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
     """DeleteLoginProfile."""
-    row = _user_row(session, name, account_id)
+    row = user_row(session, name, account_id)
     if row.password_hash is None:
         raise NoSuchEntityError(f"Login Profile for User {name} cannot be found.")
     row.password_hash = None
@@ -325,71 +315,9 @@ def verify_password(
     return row
 
 
-# --------------------------------------------------------------------------- access keys
-
-
-def _key_context(key_id: str) -> str:
-    return f"access-key:{key_id}"
-
-
-def create_access_key(
-    session: Session, box: SecretBox, name: str, account_id: str = DEFAULT_ACCOUNT_ID
-) -> AccessKey:
-    """CreateAccessKey: a new ``AKIA…`` key and its 40-character secret (shown once)."""
-    row = _user_row(session, name, account_id)
-    count = len(session.scalars(select(IamAccessKey.key_id).where(IamAccessKey.user_pk == row.id)).all())
-    if count >= MAX_ACCESS_KEYS:
-        raise IamLimitExceededError(f"Cannot exceed quota for AccessKeysPerUser: {MAX_ACCESS_KEYS}")
-    key_id = new_id("AKIA", 20)
-    secret = new_secret()
-    now = utcnow()
-    session.add(
-        IamAccessKey(
-            key_id=key_id,
-            account_id=account_id,
-            user_pk=row.id,
-            secret_sealed=box.seal(secret, _key_context(key_id)),
-            status="Active",
-            created_at=now,
-        )
-    )
-    session.flush()
-    bump_generation(session, account_id)
-    return AccessKey(row.name, key_id, secret, "Active", now)
-
-
-def list_access_keys(session: Session, name: str, account_id: str = DEFAULT_ACCOUNT_ID) -> list[IamAccessKey]:
-    """The user's access keys, oldest first."""
-    row = _user_row(session, name, account_id)
-    return list(
-        session.scalars(
-            select(IamAccessKey).where(IamAccessKey.user_pk == row.id).order_by(IamAccessKey.created_at)
-        )
-    )
-
-
-def access_key_secret(session: Session, box: SecretBox, key_id: str) -> str:
-    """The secret of an existing access key (``opentruth init`` prints the admin's again)."""
-    row = session.get(IamAccessKey, key_id)
-    if row is None:
-        raise NoSuchEntityError(f"The Access Key with id {key_id} cannot be found.")
-    return box.open(row.secret_sealed, _key_context(key_id))
-
-
-def delete_access_key(session: Session, name: str, key_id: str, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
-    """DeleteAccessKey."""
-    row = _user_row(session, name, account_id)
-    n = session.execute(
-        delete(IamAccessKey).where(IamAccessKey.key_id == key_id, IamAccessKey.user_pk == row.id)
-    )
-    if not getattr(n, "rowcount", 0):
-        raise NoSuchEntityError(f"The Access Key with id {key_id} cannot be found.")
-    bump_generation(session, account_id)
-
-
 def delete_user(session: Session, name: str, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
     """DeleteUser, refused while keys, policies or a login profile remain (as in IAM)."""
-    row = _user_row(session, name, account_id)
+    row = user_row(session, name, account_id)
     keys = session.scalars(select(IamAccessKey.key_id).where(IamAccessKey.user_pk == row.id)).all()
     if keys or row.inline_policies or row.attached_policies or row.password_hash:
         raise DeleteConflictError("Cannot delete entity, must delete policies, keys and login profile first.")
@@ -501,7 +429,7 @@ def principal_for_access_key(
         kind="user",
         key_id=key_id,
         policies=_user_policies(session, user),
-        secret=_open(box, key.secret_sealed, _key_context(key_id)),
+        secret=_open(box, key.secret_sealed, key_context(key_id)),
         user_name=user.name,
         tags=tuple((t["Key"], t["Value"]) for t in user.tags),
     )

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from opentruth.db.models_iam import IamState
+from opentruth.db.models_iam import IamState, IamUser
 from opentruth.errors import ConflictError, LimitExceededError, NotFoundError, OpenTruthError, ValidationError
 from opentruth.iam.findings import Finding, Severity
 from opentruth.iam.policy import PolicyError
@@ -198,3 +198,13 @@ def tags_list(tags: object, where: str) -> list[dict[str, str]]:
             raise ValidationError(f'{where}: Tags[{i}] must be {{"Key": ..., "Value": ...}}')
         out.append({"Key": tag["Key"], "Value": str(tag.get("Value", ""))})
     return out
+
+
+def user_row(session: Session, name: str, account_id: str) -> IamUser:
+    """The user ``name`` (IAM user names are case-insensitive), or IAM's ``NoSuchEntity``."""
+    row = session.scalar(
+        select(IamUser).where(IamUser.account_id == account_id, IamUser.name_key == name.lower())
+    )
+    if row is None:
+        raise NoSuchEntityError(f"The user with name {name} cannot be found.")
+    return row

@@ -8,10 +8,8 @@ opentruth (:mod:`opentruth.iam.managed`).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -32,14 +30,11 @@ from opentruth.db.repo_iam_common import (
     new_id,
 )
 from opentruth.db.types import utcnow
-from opentruth.iam.managed import is_aws_managed, policy_name_of, shipped_document, shipped_policy_names
+from opentruth.iam.managed import is_aws_managed, shipped_by_arn, shipped_document, shipped_policies
 from opentruth.iam.validate import PolicyType
 
 #: IAM keeps at most five versions of a managed policy.
 MAX_POLICY_VERSIONS = 5
-# The version of each shipped AWS managed policy, as IAM reports it.
-_SHIPPED_VERSIONS = {"AmazonSageMakerGroundTruthExecution": "v3"}
-_EPOCH = datetime(2019, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,25 +99,24 @@ def _attachments(session: Session, arn: str) -> int:
 
 
 def _shipped(arn: str) -> str | None:
-    name = policy_name_of(arn)
-    return name if is_aws_managed(arn) and name in shipped_policy_names() else None
+    found = shipped_by_arn(arn)
+    return found.name if found is not None else None
 
 
 def _aws_policy(session: Session, arn: str) -> ManagedPolicy:
-    name = _shipped(arn)
-    if name is None:
+    found = shipped_by_arn(arn)
+    if found is None:
         raise NoSuchEntityError(f"Policy {arn} does not exist or is not attachable.")
-    digest = base64.b32encode(hashlib.sha256(arn.encode()).digest()).decode()
     return ManagedPolicy(
         arn=arn,
-        name=name,
-        path=arn[len("arn:aws:iam::aws:policy") : -len(name)],
-        policy_id="ANPA" + digest[:17],
-        default_version_id=_SHIPPED_VERSIONS.get(name, "v1"),
+        name=found.name,
+        path=found.path,
+        policy_id=found.policy_id,
+        default_version_id=found.version_id,
         attachment_count=_attachments(session, arn),
         description=None,
-        created_at=_EPOCH,
-        updated_at=_EPOCH,
+        created_at=found.created_at,
+        updated_at=found.updated_at,
         aws_managed=True,
     )
 
@@ -221,9 +215,7 @@ def list_policies(
     """ListPolicies: ``scope`` is ``All``, ``AWS`` or ``Local``; sorted by name."""
     out: list[ManagedPolicy] = []
     if scope in ("All", "AWS"):
-        out.extend(
-            _aws_policy(session, f"arn:aws:iam::aws:policy/{n}") for n in sorted(shipped_policy_names())
-        )
+        out.extend(_aws_policy(session, p.arn) for _, p in sorted(shipped_policies().items()))
     if scope in ("All", "Local"):
         rows = session.scalars(
             select(IamPolicy).where(IamPolicy.account_id == account_id).order_by(IamPolicy.name)
@@ -269,7 +261,8 @@ def get_policy_version(session: Session, arn: str, version_id: str) -> PolicyVer
         info = _aws_policy(session, arn)
         if version_id != info.default_version_id:
             raise NoSuchEntityError(f"Policy {arn} version {version_id} does not exist or is not attachable.")
-        return PolicyVersion(dict(shipped_document(info.name)), version_id, True, info.created_at)
+        # The default version was created when the policy was last updated.
+        return PolicyVersion(dict(shipped_document(info.name)), version_id, True, info.updated_at)
     row = _policy_row(session, arn)
     version = session.get(IamPolicyVersion, (row.id, version_id))
     if version is None:

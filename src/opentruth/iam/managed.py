@@ -1,8 +1,13 @@
 """Managed policies: the AWS managed policies opentruth ships, and customer managed documents.
 
 A role's ``AttachedManagedPolicies`` only name policies by ARN; their documents live elsewhere.
-AWS managed policies (``arn:aws:iam::aws:policy/...``) are shipped as package data, verbatim
-(today only ``AmazonSageMakerGroundTruthExecution``, version v3). Customer managed policies
+AWS managed policies (``arn:aws:iam::aws:policy/...``) are shipped as package data, verbatim:
+the ones Ground Truth users attach (``AmazonSageMakerGroundTruthExecution``,
+``AmazonSageMakerFullAccess``, S3, CloudWatch Logs, Lambda basic execution, SNS, SQS). Each
+document is ``data/managed/<name>.json``; ``data/managed_policies.json`` gives its ARN (with its
+path), policy id, default version id and dates, and where the document came from. An ARN
+resolves only when it is exactly the shipped one (``AWSLambdaBasicExecutionRole`` lives under
+``/service-role/``, as in IAM). Customer managed policies
 (``arn:aws:iam::<account>:policy/...``) come from the user, keyed by ARN: the
 ``ManagedPolicyDocuments`` key of a ROLE.json file, or the ``Policies`` list of
 ``aws iam get-account-authorization-details``.
@@ -12,6 +17,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -24,11 +31,46 @@ AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy/"
 GROUND_TRUTH_EXECUTION_ARN = "arn:aws:iam::aws:policy/AmazonSageMakerGroundTruthExecution"
 
 
+@dataclass(frozen=True, slots=True)
+class ShippedPolicy:
+    """An AWS managed policy shipped with opentruth, as ``ListPolicies --scope AWS`` shows it."""
+
+    name: str
+    arn: str
+    path: str
+    policy_id: str
+    version_id: str
+    created_at: datetime
+    updated_at: datetime
+
+
 @lru_cache(maxsize=1)
+def shipped_policies() -> dict[str, ShippedPolicy]:
+    """The shipped AWS managed policies by name (``data/managed_policies.json``)."""
+    text = resources.files("opentruth.iam").joinpath("data", "managed_policies.json").read_text("utf-8")
+    return {
+        name: ShippedPolicy(
+            name=name,
+            arn=meta["Arn"],
+            path=meta["Path"],
+            policy_id=meta["PolicyId"],
+            version_id=meta["DefaultVersionId"],
+            created_at=datetime.fromisoformat(meta["CreateDate"]),
+            updated_at=datetime.fromisoformat(meta["UpdateDate"]),
+        )
+        for name, meta in json.loads(text)["policies"].items()
+    }
+
+
 def shipped_policy_names() -> frozenset[str]:
     """The names of the AWS managed policies shipped as package data."""
-    folder = resources.files("opentruth.iam").joinpath("data", "managed")
-    return frozenset(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
+    return frozenset(shipped_policies())
+
+
+def shipped_by_arn(arn: str) -> ShippedPolicy | None:
+    """The shipped AWS managed policy whose ARN is exactly ``arn`` (path included), if any."""
+    found = shipped_policies().get(policy_name_of(arn))
+    return found if found is not None and found.arn == arn else None
 
 
 @cache
@@ -77,13 +119,13 @@ class ManagedPolicyRegistry:
             return False
         if arn in self._documents:
             return True
-        return is_aws_managed(arn) and policy_name_of(arn) in shipped_policy_names()
+        return shipped_by_arn(arn) is not None
 
     def document(self, arn: str) -> object:
         """The raw document of ``arn`` (dict or JSON text), as given or as shipped."""
         if arn in self._documents:
             return self._documents[arn]
-        if is_aws_managed(arn) and policy_name_of(arn) in shipped_policy_names():
+        if shipped_by_arn(arn) is not None:
             return shipped_document(policy_name_of(arn))
         raise self._unknown(arn)
 
@@ -97,7 +139,7 @@ class ManagedPolicyRegistry:
             return self._parsed[arn]
         if arn in self._documents:
             policy = parse_policy(self._documents[arn], name=policy_name_of(arn))
-        elif is_aws_managed(arn) and policy_name_of(arn) in shipped_policy_names():
+        elif shipped_by_arn(arn) is not None:
             policy = _shipped_policy(policy_name_of(arn))
         else:
             raise self._unknown(arn)
@@ -107,7 +149,7 @@ class ManagedPolicyRegistry:
     @staticmethod
     def _unknown(arn: str) -> ValidationError:
         if is_aws_managed(arn):
-            shipped = ", ".join(sorted(shipped_policy_names()))
+            shipped = ", ".join(sorted(p.arn for p in shipped_policies().values()))
             return ValidationError(
                 f"attached AWS managed policy {arn} is not shipped with opentruth (shipped: {shipped}); "
                 f'put its document under "ManagedPolicyDocuments" in the role file, '

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from opentruth.awsmodel.labeling import check_create_labeling_job
+from opentruth.awsmodel.labeling import check_create_labeling_job, is_public_workteam
 from opentruth.awsmodel.validate import parse_input
 from opentruth.db import repo_jobs, repo_tasks, repo_work, repo_workforce
 from opentruth.db.models import JobStatus, LabelingJob
@@ -61,6 +61,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _missing_workteam(team_arn: str) -> str:
+    """Why ``team_arn`` cannot label: the public workforce is not a typo, it does not exist here."""
+    create = "opentruth workteams create --name T --members a,b, or CreateWorkteam"
+    if is_public_workteam(team_arn):
+        return (
+            f"HumanTaskConfig.WorkteamArn {team_arn} is the public Amazon Mechanical Turk workforce, "
+            "which opentruth does not have: it has only private work teams. Create one "
+            f"({create}) and give its ARN"
+        )
+    return f"Workteam {team_arn} does not exist; create it first ({create})"
+
+
 class JobService:
     """Create, describe, list and stop labeling jobs."""
 
@@ -85,10 +97,7 @@ class JobService:
             try:
                 repo_workforce.get_workteam(s, team_arn, account_id=self.res.account)
             except NotFoundError:
-                raise ValidationError(
-                    f"Workteam {team_arn} does not exist; create it first "
-                    "(opentruth workteams create --name T --members a,b, or CreateWorkteam)"
-                ) from None
+                raise ValidationError(_missing_workteam(team_arn)) from None
             job = repo_jobs.create_job(s, stored, account_id=self.res.account, now=self.res.clock())
             repo_work.enqueue_work(s, "init", init_key(job.id), job_id=job.id, now=self.res.clock())
             arn, key = job.arn, init_key(job.id)

@@ -139,13 +139,10 @@ def parse_label_config(
     except orjson.JSONDecodeError as exc:
         raise ValidationError(f"{uri}: not valid JSON ({exc})") from None
     if not isinstance(doc, dict):
-        raise ValidationError(f'{uri}: must be a JSON object with "document-version" and "labels"')
-    if "document-version" not in doc and "documentVersion" not in doc:
-        raise ValidationError(
-            f'{uri}: needs "document-version": "2018-11-28" (or "documentVersion" for 3D/video)'
-        )
-    if "document-version" in doc and "documentVersion" in doc:
-        raise ValidationError(f'{uri}: give one of "document-version" or "documentVersion", not both')
+        raise ValidationError(f'{uri}: must be a JSON object with "labels"')
+    # "document-version" (or "documentVersion" for 3D and video) is optional: Ground Truth runs
+    # a file of "labels" alone, as several of AWS's own notebooks write it. Only "labels" is
+    # required (the label category schema's one required key).
     raw = doc.get("labels")
     if not isinstance(raw, list) or not raw:
         raise ValidationError(f'{uri}: "labels" must be a non-empty list of {{"label": ...}}')

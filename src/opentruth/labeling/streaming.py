@@ -9,8 +9,8 @@ As in Ground Truth, and always through the job's execution role:
 * it then takes messages from the queue (``sqs:ReceiveMessage``, ``sqs:DeleteMessage``) while
   fewer than ``MaxConcurrentTaskCount - NumberOfHumanWorkersPerDataObject`` objects are
   outstanding; each message is one manifest line, or an S3 event notification, or S3's test
-  event (ignored). Duplicates are dropped by ``dataset-objectid-attribute-name``, else by the SNS
-  MessageId (S3 events: by URI plus ``sequencer``), and the generated-key fields are added;
+  event (ignored), read by :mod:`opentruth.labeling.stream_input` (which also says how a job's
+  output topic feeds the next job); duplicates are dropped;
 * each consolidated object's output line is published to ``OutputConfig.SnsTopicArn``
   (``sns:Publish``), and ``output.manifest`` is rewritten every ``output_every`` seconds;
 * StoppingConditions are ignored; the job stops after ``idle_seconds`` with nothing to do
@@ -24,46 +24,37 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import threading
 import time
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
 from opentruth.cloud.authorized_store import AuthorizedObjectStore
 from opentruth.cloud.queues import DatabaseQueues, Queue, QueueDoesNotExist
 from opentruth.cloud.session import RoleAccessDeniedError, RoleSession
-from opentruth.cloud.topics import DatabaseTopics, TopicNotFound, decode_s3_key
+from opentruth.cloud.topics import DatabaseTopics, TopicNotFound
 from opentruth.db import repo_jobs, repo_messaging, repo_objects, repo_tasks, repo_work
 from opentruth.db.models import JobStatus, LabelingJob, ObjectState
 from opentruth.db.repo_objects import ObjectResult
 from opentruth.db.repository import for_update
 from opentruth.errors import ValidationError
 from opentruth.labeling.joblog import JobLog
+from opentruth.labeling.jobstep import JobSteps, reading_input
 from opentruth.labeling.requirements import parse_s3_uri
+from opentruth.labeling.stream_input import StreamObject, parse_message
 from opentruth.labeling.tasks import behaviour_of
-
-if TYPE_CHECKING:
-    from opentruth.labeling.runner import JobRunner
 
 logger = logging.getLogger("opentruth.streaming")
 
 DEFAULT_IDLE_SECONDS = 10 * 24 * 3600.0
 QUEUE_PREFIX = "GroundTruth-"
-#: The generated-key fields Ground Truth writes when a line names no key of its own.
-DEDUP_ATTRIBUTE = "dataset-objectid-attribute-name"
-GENERATED_KEY = "$label-attribute-name-object-id"
-SEQUENCER = "$sequencer"
 #: Ground Truth's queue keeps objects 14 days.
 _RETENTION = "1209600"
 #: A received message stays hidden this long while the job stores its objects.
 _HIDE_SECONDS = 300
-_KEY_NAME = re.compile(r"^[$a-zA-Z0-9](-*[a-zA-Z0-9])*$")
 _OPEN = [
     ObjectState.PREPARING.value,
     ObjectState.PENDING.value,
@@ -94,120 +85,24 @@ def queue_policy(queue_arn: str, topic_arn: str) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class StreamObject:
-    """One data object from a message: its manifest line and its de-duplication key."""
-
-    line: dict[str, Any]
-    key: str
-
-
-def parse_message(body: str, fallback_id: str) -> list[StreamObject]:
-    """The data objects of one queue message (none for ``s3:TestEvent``).
-
-    ``body`` is SNS's envelope (or, with raw delivery, the published text itself);
-    ``fallback_id`` is the SQS MessageId, the only id a raw message has. Raises
-    :class:`ValidationError` naming what is wrong with a message that is no data object.
-    """
-    message_id = fallback_id
-    text = body
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        raise ValidationError("the message is not JSON: publish one manifest line per message") from None
-    if isinstance(doc, dict) and doc.get("Type") == "Notification" and "Message" in doc and "TopicArn" in doc:
-        message_id = str(doc.get("MessageId") or fallback_id)
-        text = str(doc["Message"])
-        try:
-            doc = json.loads(text)
-        except ValueError:
-            raise ValidationError(
-                "the SNS message is not JSON: publish one manifest line per message"
-            ) from None
-    if not isinstance(doc, dict):
-        raise ValidationError("the message must be a JSON object (one manifest line)")
-    if doc.get("Event") == "s3:TestEvent":
-        return []
-    if "Records" in doc and "source" not in doc and "source-ref" not in doc:
-        return _s3_objects(doc["Records"])
-    return [_manifest_object(doc, message_id)]
-
-
-def _manifest_object(line: dict[str, Any], message_id: str) -> StreamObject:
-    if "source" not in line and "source-ref" not in line:
-        raise ValidationError("the manifest line needs a 'source' or a 'source-ref' attribute")
-    for name in line:
-        if not name or name.startswith("$"):
-            raise ValidationError(f"attribute {name!r}: names starting with '$' are reserved; rename it")
-    if "source-ref" in line:
-        parse_s3_uri(str(line["source-ref"]), "source-ref")
-    data = dict(line)
-    named = data.get(DEDUP_ATTRIBUTE)
-    if named is not None:
-        if not isinstance(named, str) or len(named) > 140 or not _KEY_NAME.match(named):
-            raise ValidationError(
-                f"{DEDUP_ATTRIBUTE} {named!r} must name an attribute (<= 140 letters, digits, hyphens)"
-            )
-        if named not in data:
-            raise ValidationError(f"{DEDUP_ATTRIBUTE} names {named!r}, which the line does not have; add it")
-        value = data[named] if isinstance(data[named], str) else json.dumps(data[named])
-        if len(value) > 1024:
-            raise ValidationError(f"the id in {named!r} is longer than 1024 characters")
-        return StreamObject(data, f"attr:{named}:{value}")
-    data[DEDUP_ATTRIBUTE] = GENERATED_KEY
-    data[GENERATED_KEY] = message_id
-    return StreamObject(data, f"sns:{message_id}")
-
-
-def _s3_objects(records: Any) -> list[StreamObject]:
-    if not isinstance(records, list) or not records:
-        raise ValidationError("an S3 event needs at least one entry in Records")
-    out: list[StreamObject] = []
-    for i, rec in enumerate(records):
-        s3 = rec.get("s3") if isinstance(rec, dict) else None
-        if not isinstance(s3, dict) or rec.get("eventSource") != "aws:s3":
-            raise ValidationError(
-                f"Records[{i}] is not an S3 event (eventSource aws:s3 with s3.bucket/object)"
-            )
-        if not str(rec.get("eventName", "ObjectCreated:")).startswith("ObjectCreated:"):
-            continue  # only new objects are data objects
-        try:
-            bucket = str(s3["bucket"]["name"])
-            key = decode_s3_key(str(s3["object"]["key"]))
-        except (KeyError, TypeError):
-            raise ValidationError(f"Records[{i}] needs s3.bucket.name and s3.object.key") from None
-        sequencer = str(s3["object"].get("sequencer", ""))
-        uri = f"s3://{bucket}/{key}"
-        dedup = f"s3:{uri}:{sequencer}"
-        generated = str(uuid.uuid5(uuid.NAMESPACE_URL, dedup))
-        line = {
-            "source-ref": uri,
-            DEDUP_ATTRIBUTE: GENERATED_KEY,
-            GENERATED_KEY: generated,
-            SEQUENCER: sequencer,
-        }
-        out.append(StreamObject(line, dedup))
-    return out
-
-
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 class StreamingJobs:
-    """The streaming side of a :class:`~opentruth.labeling.runner.JobRunner`."""
+    """The streaming side of labeling jobs (the runner calls it as its :class:`StreamHooks`)."""
 
     def __init__(
         self,
-        runner: JobRunner,
+        steps: JobSteps,
         *,
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
         output_every: float = 5.0,
         queues: DatabaseQueues | None = None,
         topics: DatabaseTopics | None = None,
     ) -> None:
-        res = runner.res
-        self.runner = runner
+        res = steps.res
+        self.steps = steps
         self.res = res
         self.idle_seconds = idle_seconds
         self.output_every = output_every
@@ -231,16 +126,6 @@ class StreamingJobs:
         self._thread: threading.Thread | None = None
 
     # ---------------------------------------------------------------- helpers
-
-    @staticmethod
-    def active(job: LabelingJob) -> bool:
-        """Whether the job is a streaming job (its input is an SNS topic)."""
-        return bool(job.is_streaming)
-
-    @staticmethod
-    def has_manifest(job: LabelingJob) -> bool:
-        """Whether the job has a manifest to ingest (a streaming job's initial one is optional)."""
-        return bool(job.request["InputConfig"]["DataSource"].get("S3DataSource", {}).get("ManifestS3Uri"))
 
     def window_for(self, job_id: int, window: float) -> float:
         """The consolidation window: none for streaming jobs, whose outputs are awaited one by one."""
@@ -336,13 +221,13 @@ class StreamingJobs:
         ends a job that cannot reach its input.
         """
         with self._lock(job_id):
-            job = self.runner._job(job_id)
+            job = self.steps.job(job_id)
             if job.status != JobStatus.IN_PROGRESS or not job.is_streaming:
                 return 0
             try:
                 return self._pull(job)
             except RoleAccessDeniedError as exc:
-                self.runner._fail(job_id, exc.failure_reason, denial=exc)
+                self.steps.fail(job_id, exc.failure_reason, denial=exc)
                 return 0
 
     def _room(self, job: LabelingJob) -> int:
@@ -352,7 +237,7 @@ class StreamingJobs:
         return limit - sum(n for st, n in states.items() if st in _OPEN)
 
     def _pull(self, job: LabelingJob) -> int:
-        session = self.runner._session(job)
+        session = self.steps.session(job)
         name = queue_name(job.name)
         arn = self.queues.arn_of(name)
         taken = 0
@@ -387,9 +272,10 @@ class StreamingJobs:
             text = None
             if "source-ref" in obj.line and "source" not in obj.line:
                 ref = parse_s3_uri(str(obj.line["source-ref"]), "source-ref")
-                self.runner._check_object(session, ref.bucket, ref.key)
+                self.steps.check_object(session, ref.bucket, ref.key)
                 if behaviour.text:
-                    text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
+                    with reading_input("source-ref", str(obj.line["source-ref"])):
+                        text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
             compact = json.dumps(obj.line, separators=(",", ":"), ensure_ascii=False)
             prepared.append((obj, compact, behaviour.task_input(obj.line, labels, text)))
         now = self.res.clock()
@@ -413,7 +299,7 @@ class StreamingJobs:
     def _label_names(self, job: LabelingJob, store: AuthorizedObjectStore) -> tuple[str, ...]:
         found = self._labels.get(job.id)
         if found is None:
-            config = self.runner._labels(job, behaviour_of(job.request), store)
+            config = self.steps.labels(job, behaviour_of(job.request), store)
             found = config.labels if config else ()
             self._labels[job.id] = found
         return found
@@ -442,7 +328,7 @@ class StreamingJobs:
         last = self._written.get(job.id)
         if last is None or time.monotonic() - last >= self.output_every:
             self._written[job.id] = time.monotonic()
-            self.runner._write_output(job, store)
+            self.steps.write_output(job, store)
         self.request_pull(job.id)
 
     # ---------------------------------------------------------------- reconcile, stop

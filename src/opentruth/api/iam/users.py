@@ -1,6 +1,6 @@
 """IAM user operations: users, access keys, inline/attached policies and login profiles.
 
-Where ``UserName`` is optional (GetUser, CreateAccessKey, DeleteAccessKey) it defaults to the
+Where ``UserName`` is optional (GetUser and the access-key operations) it defaults to the
 calling user, as in IAM; a role session must name the user.
 """
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from opentruth.api.call import AwsCall
 from opentruth.api.iam.common import read, tag_keys, write
-from opentruth.db import repo_iam
+from opentruth.db import repo_iam, repo_iam_keys
 from opentruth.db.models_iam import IamUser
 from opentruth.db.repo_iam_common import iam_arn
 from opentruth.errors import ValidationError
@@ -97,6 +97,41 @@ def delete_access_key(call: AwsCall, p: dict[str, Any]) -> None:
     write(call, lambda s: repo_iam.delete_access_key(s, name, p["AccessKeyId"], call.account_id))
 
 
+def list_access_keys(call: AwsCall, p: dict[str, Any]) -> dict[str, Any]:
+    # At most two keys per user: one page always holds them all.
+    name = _user_name(call, p)
+    call.authorize("iam:ListAccessKeys", _user_arn(call, name))
+    rows = read(call, lambda s: repo_iam_keys.list_access_keys(s, name, call.account_id))
+    user = read(call, lambda s: repo_iam.get_user(s, name, call.account_id)).name
+    return {
+        "AccessKeyMetadata": [
+            {"UserName": user, "AccessKeyId": k.key_id, "Status": k.status, "CreateDate": k.created_at}
+            for k in rows
+        ],
+        "IsTruncated": False,
+    }
+
+
+def update_access_key(call: AwsCall, p: dict[str, Any]) -> None:
+    name = _user_name(call, p)
+    call.authorize("iam:UpdateAccessKey", _user_arn(call, name))
+    write(
+        call,
+        lambda s: repo_iam_keys.update_access_key(s, name, p["AccessKeyId"], p["Status"], call.account_id),
+    )
+
+
+def get_access_key_last_used(call: AwsCall, p: dict[str, Any]) -> dict[str, Any]:
+    key_id = p["AccessKeyId"]
+    used = read(call, lambda s: repo_iam_keys.access_key_last_used(s, key_id, call.account_id))
+    # IAM authorises this on the key's user, which only the key names.
+    call.authorize("iam:GetAccessKeyLastUsed", _user_arn(call, used.user_name))
+    last: dict[str, Any] = {"ServiceName": used.service, "Region": used.region}
+    if used.last_used_at is not None:
+        last["LastUsedDate"] = used.last_used_at
+    return {"UserName": used.user_name, "AccessKeyLastUsed": last}
+
+
 def put_user_policy(call: AwsCall, p: dict[str, Any]) -> None:
     call.authorize("iam:PutUserPolicy", _user_arn(call, p["UserName"]))
     write(
@@ -159,6 +194,9 @@ OPERATIONS = {
     "GetUser": get_user,
     "CreateAccessKey": create_access_key,
     "DeleteAccessKey": delete_access_key,
+    "ListAccessKeys": list_access_keys,
+    "UpdateAccessKey": update_access_key,
+    "GetAccessKeyLastUsed": get_access_key_last_used,
     "PutUserPolicy": put_user_policy,
     "AttachUserPolicy": attach_user_policy,
     "CreateLoginProfile": create_login_profile,
