@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from opentruth.portal.render import Granter, ObjectUrlSigner, TemplateRenderer
+from opentruth.portal.render import Granter, TemplateRenderer
+from opentruth.portal.signing import ObjectUrlSigner
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "task-uis"
 TEMPLATES = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*.html"))
