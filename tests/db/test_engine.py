@@ -18,6 +18,7 @@ from opentruth.db.engine import (
     make_engine,
 )
 from opentruth.db.models import Account
+from opentruth.db.sqlite_wal import JOURNAL_SIZE_LIMIT_BYTES
 
 
 def test_default_url_is_opentruth_db_under_the_data_dir(tmp_path: Path) -> None:
@@ -59,6 +60,7 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
             assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == SQLITE_AUTOCHECKPOINT_PAGES
+            assert conn.exec_driver_sql("PRAGMA journal_size_limit").scalar() == JOURNAL_SIZE_LIMIT_BYTES
     finally:
         engine.dispose()
 
@@ -175,6 +177,7 @@ def test_run_does_not_retry_other_errors(engine: Engine) -> None:
 def test_a_checkpoint_copies_the_wal_back_without_blocking_a_reader(db: Database) -> None:
     if db.dialect != "sqlite":
         assert db.checkpoint() is None
+        assert db.maintain_wal() is None
         return
     for i in range(20):
         with db.transaction() as s:
@@ -183,30 +186,100 @@ def test_a_checkpoint_copies_the_wal_back_without_blocking_a_reader(db: Database
     with db.read() as reader:
         assert reader.execute(text("SELECT count(*) FROM ckpt")).scalar() == 20  # holds a snapshot
         result = db.checkpoint()  # PASSIVE: returns at once, whatever the reader holds
-        assert result is not None and result[0] > 0
-    frames, copied = db.checkpoint() or (0, 0)
-    assert frames == copied  # with no reader left, all of the WAL is in the file
+        assert result is not None and result.frames > 0
+    result = db.checkpoint()
+    assert result is not None and result.level  # with no reader left, all of the WAL is in the file
+
+
+def _wal_bytes(db: Database) -> int:
+    database = db.engine.url.database
+    assert database is not None
+    wal = Path(database + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def test_after_a_burst_with_a_reader_open_the_wal_is_truncated_once_the_reader_ends(
+    db: Database,
+) -> None:
+    if db.dialect != "sqlite":
+        return  # PostgreSQL has no WAL file of its own per database (see the soak benchmark)
+    with db.transaction() as s:
+        s.execute(text("CREATE TABLE burst (n INTEGER, pad TEXT)"))
+    round0 = db.maintain_wal()
+    assert round0 is not None
+    # A reader that holds a snapshot from before the burst: SQLite must keep every frame it
+    # may need, so no round can copy the burst back or restart the WAL while it reads.
+    reader = sqlite3.connect(db.engine.url.database or "", isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        (before,) = reader.execute("SELECT count(*) FROM burst").fetchone()
+        for i in range(200):
+            with db.transaction() as s:
+                s.execute(text("INSERT INTO burst VALUES (:n, :pad)"), {"n": i, "pad": "x" * 2000})
+        held = db.maintain_wal()  # commits since the last round: copy, do not truncate
+        assert held is not None and held.frames > 0 and not held.level
+        again = db.maintain_wal()  # idle now, but the reader still holds its snapshot
+        assert again is not None and not again.level
+        assert _wal_bytes(db) > 0
+        assert reader.execute("SELECT count(*) FROM burst").fetchone() == (before,)
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    done = db.maintain_wal()  # the reader has finished and nothing was committed since
+    assert done is not None and done.level and done.frames == 0
+    assert _wal_bytes(db) == 0
+    with db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM burst")).scalar() == 200
+
+
+def test_a_round_under_load_ends_level_so_the_next_commit_restarts_the_wal(db: Database) -> None:
+    if db.dialect != "sqlite":
+        return
+    with db.transaction() as s:
+        s.execute(text("CREATE TABLE steady (n INTEGER, pad TEXT)"))
+    stop = threading.Event()
+
+    def write() -> None:  # another thread commits all the time, as the worker API does
+        n = 0
+        while not stop.is_set():
+            with db.transaction() as s:
+                s.execute(text("INSERT INTO steady VALUES (:n, :pad)"), {"n": n, "pad": "y" * 500})
+            n += 1
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        for _ in range(5):
+            result = db.maintain_wal()
+            # The tail is copied under the write lock, so no commit can land after it.
+            assert result is not None and result.level and not result.busy
+    finally:
+        stop.set()
+        writer.join()
 
 
 def test_the_checkpointer_runs_in_a_thread_until_stopped(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rounds = threading.Semaphore(0)
-    real = db.checkpoint
+    if db._wal is not None:
+        real = db._wal.round
 
-    def counted() -> tuple[int, int] | None:
-        rounds.release()
-        return real()
+        def counted() -> object:
+            rounds.release()
+            return real()
 
-    monkeypatch.setattr(db, "checkpoint", counted)
+        monkeypatch.setattr(db._wal, "round", counted)
     db.start_checkpointer(every=0.01)
     try:
         if db.dialect != "sqlite":
-            assert db._checkpointer is None  # PostgreSQL checkpoints itself
+            assert not db.checkpointer_running  # PostgreSQL checkpoints itself
             return
-        assert db._checkpointer is not None and db._checkpointer.name == "opentruth-checkpointer"
+        assert db.checkpointer_running
+        assert db._wal is not None and db._wal._thread is not None
+        assert db._wal._thread.name == "opentruth-checkpointer"
         for _ in range(3):
             assert rounds.acquire(timeout=30)
     finally:
         db.stop_checkpointer()
-    assert db._checkpointer is None
+    assert not db.checkpointer_running

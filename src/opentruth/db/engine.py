@@ -20,19 +20,15 @@ SQLite notes (why the connection setup looks the way it does):
   queue on a Python lock first (woken the moment it is free) and only the writers of other
   processes meet SQLite's busy handler. This costs no concurrency: SQLite admits one writer
   at a time anyway.
-* SQLite copies the WAL back into the database file (a checkpoint, with two fsyncs) in
-  whichever connection commits when the WAL has grown past ``wal_autocheckpoint`` pages. In a
-  server that is nearly always the worker API's short transactions, on the event loop: every
-  request in flight waited for the disk. So the threshold is set high
-  (:data:`SQLITE_AUTOCHECKPOINT_PAGES`), and the server runs the checkpoints in a thread of
-  their own (:meth:`Database.start_checkpointer`); a process without one (the command line)
-  still checkpoints at that threshold.
+* The write-ahead log is kept small by :class:`opentruth.db.sqlite_wal.WalKeeper`: ``serve``
+  runs its checkpoint rounds in a thread (:meth:`Database.start_checkpointer`), so the worker
+  API's commits, on the event loop, never wait for a checkpoint's disk writes; a process
+  without the thread (the command line) checkpoints at ``wal_autocheckpoint``. Why it is done
+  that way, and what starved the checkpoints before, is in that module's notes.
 """
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +41,14 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from opentruth.db.sqlite_wal import (
+    AUTOCHECKPOINT_PAGES,
+    JOURNAL_SIZE_LIMIT_BYTES,
+    Checkpoint,
+    WalKeeper,
+    checkpoint,
+)
+
 __all__ = [
     "DEFAULT_DB_FILENAME",
     "Database",
@@ -54,14 +58,13 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-logger = logging.getLogger(__name__)
 
 DEFAULT_DB_FILENAME = "opentruth.db"
 #: How long a SQLite writer waits for the write lock before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _READ_ONLY_OPTION = "opentruth_read_only"
-#: WAL pages after which a committing connection checkpoints itself (SQLite's default: 1000).
-SQLITE_AUTOCHECKPOINT_PAGES = 10_000
+#: WAL pages after which a committing connection checkpoints itself (see :mod:`.sqlite_wal`).
+SQLITE_AUTOCHECKPOINT_PAGES = AUTOCHECKPOINT_PAGES
 
 
 def default_url(data_dir: str | Path) -> str:
@@ -117,6 +120,7 @@ def _configure_sqlite(engine: Engine) -> None:
             # crash or power loss can roll back the last transactions.
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
+            cur.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}")
         finally:
             cur.close()
 
@@ -157,8 +161,11 @@ class Database:
         self._write_lock: threading.RLock | None = (
             threading.RLock() if engine.dialect.name == "sqlite" else None
         )
-        self._checkpointer: threading.Thread | None = None
-        self._stop_checkpoints = threading.Event()
+        # Commits of this process, counted so that a checkpoint round can tell it was idle.
+        self._commits = 0
+        self._wal: WalKeeper | None = None
+        if self._write_lock is not None:
+            self._wal = WalKeeper(engine, self._locked, lambda: self._commits)
         self._writer = sessionmaker(bind=engine, expire_on_commit=False)
         self._reader = sessionmaker(
             bind=engine.execution_options(**{_READ_ONLY_OPTION: True}), expire_on_commit=False
@@ -181,8 +188,14 @@ class Database:
             with self._writer() as session, session.begin():
                 yield session
             return
-        with self._write_lock, self._writer() as session, session.begin():
-            yield session
+        with self._write_lock:
+            with self._writer() as session, session.begin():
+                yield session
+            self._commits += 1
+
+    def _locked(self) -> threading.RLock:
+        assert self._write_lock is not None
+        return self._write_lock
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -210,50 +223,32 @@ class Database:
                 time.sleep(0.01 * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def checkpoint(self) -> tuple[int, int] | None:
-        """Copy the WAL back into the SQLite file without blocking readers or writers (a
-        ``PASSIVE`` checkpoint); return (WAL frames, frames copied), or None on PostgreSQL."""
+    def checkpoint(self, mode: str = "PASSIVE") -> Checkpoint | None:
+        """Copy the WAL back into the SQLite file (``PASSIVE``: without waiting for readers or
+        writers); None on PostgreSQL, which checkpoints itself."""
         if self.dialect != "sqlite":
             return None
-        # On the driver's connection, outside any transaction: a checkpoint cannot run inside
-        # one, and SQLAlchemy's would begin with BEGIN IMMEDIATE, the write lock.
-        raw = self.engine.raw_connection()
-        try:
-            cur = raw.cursor()
-            try:
-                cur.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                # (busy, WAL frames, frames copied): busy is 1 when a reader or a writer kept
-                # part of the WAL from being copied; the next round copies it.
-                row = tuple(cur.fetchone() or (0, 0, 0))
-            finally:
-                cur.close()
-        finally:
-            raw.close()
-        return int(row[1]), int(row[2])
+        return checkpoint(self.engine, mode)
 
-    def start_checkpointer(self, every: float = 0.5) -> None:
-        """Checkpoint every ``every`` seconds in a thread of this process (SQLite only; see the
-        module notes). :meth:`dispose` stops it."""
-        if self.dialect != "sqlite" or self._checkpointer is not None:
-            return
-        self._stop_checkpoints.clear()
+    def maintain_wal(self) -> Checkpoint | None:
+        """One round of WAL upkeep (:meth:`.WalKeeper.round`): what the checkpointer thread runs;
+        None on PostgreSQL."""
+        return self._wal.round() if self._wal is not None else None
 
-        def run() -> None:
-            while not self._stop_checkpoints.wait(every):
-                try:
-                    self.checkpoint()
-                except (DBAPIError, sqlite3.Error):  # busy or locked: the next round tries again
-                    logger.warning("WAL checkpoint failed; retrying", exc_info=True)
+    def start_checkpointer(self, every: float = 0.2) -> None:
+        """Run :meth:`maintain_wal` every ``every`` seconds in a thread of this process (SQLite
+        only); :meth:`dispose` stops it."""
+        if self._wal is not None:
+            self._wal.start(every)
 
-        self._checkpointer = threading.Thread(target=run, name="opentruth-checkpointer", daemon=True)
-        self._checkpointer.start()
+    @property
+    def checkpointer_running(self) -> bool:
+        return self._wal is not None and self._wal.running
 
     def stop_checkpointer(self) -> None:
         """Stop the thread of :meth:`start_checkpointer`, if it runs."""
-        thread, self._checkpointer = self._checkpointer, None
-        if thread is not None:
-            self._stop_checkpoints.set()
-            thread.join(timeout=10)
+        if self._wal is not None:
+            self._wal.stop()
 
     def dispose(self) -> None:
         """Stop the checkpointer and close every pooled connection (call before deleting the
