@@ -63,7 +63,7 @@ class Sampler(threading.Thread):
         self.samples = 0
         self.peak_idle_in_transaction = 0
         self.oldest_transaction = 0.0  # seconds, any non-idle session of the database
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
         conn = None
@@ -72,7 +72,7 @@ class Sampler(threading.Thread):
 
             conn = psycopg.connect(PG_ADMIN_URL, autocommit=True)
         try:
-            while not self._stop.wait(self.every):
+            while not self._halt.wait(self.every):
                 self.samples += 1
                 if self.wal is not None:
                     size = self.wal.stat().st_size if self.wal.exists() else 0
@@ -91,7 +91,7 @@ class Sampler(threading.Thread):
                 conn.close()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join(timeout=5)
 
 
