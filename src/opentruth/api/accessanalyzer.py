@@ -23,9 +23,8 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from opentruth.api.app import scope_path
 from opentruth.api.call import AwsCall
-from opentruth.api.dispatch import Handler, NotImplementedOperation, wire_error
+from opentruth.api.dispatch import Handler, NotImplementedOperation, scope_path, wire_error
 from opentruth.api.protocols.json import json_response
 from opentruth.api.sigv4 import Family
 from opentruth.awsmodel.validate import SerializationError, parse_input

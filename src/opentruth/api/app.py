@@ -34,7 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from opentruth.api import sigv4
 from opentruth.api.call import ApiResources, AwsCall
-from opentruth.api.dispatch import Handler, error_response, form_pairs
+from opentruth.api.dispatch import Handler, error_response, form_pairs, scope_path
 from opentruth.api.sigv4 import Failure, Family, SignedRequest, SigV4Error
 from opentruth.awsmodel.service import ProtocolInfo, protocol_info
 from opentruth.db.repo_iam import Caller
@@ -253,14 +253,6 @@ class AwsEndpoint:
                 resources.key_use.record, resources.db, signed.key_id, service, signed.region
             )
         return caller
-
-
-def scope_path(scope: Scope) -> str:
-    """The request path exactly as sent (still percent-encoded), which is what was signed."""
-    raw = scope.get("raw_path")
-    if raw:
-        return bytes(raw).decode("latin-1").split("?", 1)[0]
-    return str(scope.get("path", "/"))
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

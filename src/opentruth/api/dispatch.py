@@ -162,3 +162,11 @@ def form_pairs(body: bytes, content_type: str | None) -> list[tuple[str, str]]:
         raise ValidationError("query-protocol requests must be application/x-www-form-urlencoded")
     text = body.decode("utf-8", errors="replace").replace("+", "%20")
     return decode_query(text)
+
+
+def scope_path(scope: Mapping[str, Any]) -> str:
+    """The request path exactly as sent (still percent-encoded), which is what was signed."""
+    raw = scope.get("raw_path")
+    if raw:
+        return bytes(raw).decode("latin-1").split("?", 1)[0]
+    return str(scope.get("path", "/"))

@@ -39,9 +39,8 @@ from urllib.parse import unquote
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from opentruth.api.app import scope_path
 from opentruth.api.call import AwsCall
-from opentruth.api.dispatch import Handler
+from opentruth.api.dispatch import Handler, scope_path
 from opentruth.awsmodel.validate import parse_input
 from opentruth.cloud.functions import FunctionStore
 from opentruth.db.repo_functions import function_arn
