@@ -62,7 +62,7 @@ class Sampler(threading.Thread):
         self.peak_wal = 0
         self.samples = 0
         self.peak_idle_in_transaction = 0
-        self.oldest_transaction = 0.0  # seconds, any non-idle session of the database
+        self.oldest_transaction = 0.0  # seconds, of a transaction seen idle in transaction
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -78,10 +78,14 @@ class Sampler(threading.Thread):
                     size = self.wal.stat().st_size if self.wal.exists() else 0
                     self.peak_wal = max(self.peak_wal, size)
                 elif conn is not None:
+                    # A session is "idle in transaction" between two statements of a
+                    # transaction while the server's Python runs: briefly, many times a second.
+                    # A leaked one (a connection left inside a transaction) stays so, and the
+                    # age of its transaction grows without end.
                     idle, oldest = conn.execute(
-                        "SELECT count(*) FILTER (WHERE state = 'idle in transaction'),"
-                        " coalesce(extract(epoch FROM max(now() - xact_start)), 0)"
-                        " FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                        "SELECT count(*), coalesce(extract(epoch FROM max(now() - xact_start)), 0)"
+                        " FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+                        " AND state = 'idle in transaction'",
                         (self.pg_name,),
                     ).fetchone() or (0, 0)
                     self.peak_idle_in_transaction = max(self.peak_idle_in_transaction, int(idle))
@@ -163,7 +167,8 @@ def main() -> None:
         else:
             print(
                 f"sessions      idle in transaction: at most {sampler.peak_idle_in_transaction} "
-                f"over {sampler.samples} samples; oldest open transaction {sampler.oldest_transaction:.2f} s"
+                f"at once over {sampler.samples} samples; the oldest such transaction "
+                f"{sampler.oldest_transaction:.2f} s old"
             )
             print_pg_tables("tables before", before_tables)
             print_pg_tables("tables after", pg_table_sizes(rt))
