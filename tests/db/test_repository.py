@@ -85,6 +85,46 @@ def test_insert_ignoring_conflicts_counts_only_new_rows(db: Database, make_job: 
         ).all() == [0, 1, 2, 3, 4]
 
 
+def test_a_large_batch_keeps_its_values_and_counts_only_new_rows(db: Database, make_job: MakeJob) -> None:
+    # Above the size from which PostgreSQL copies the rows in (a batch of an ingest): the JSON
+    # column, the timestamps and the counts come out as a plain INSERT gives them, and two
+    # batches in one transaction each count their own new rows.
+    job = make_job()
+    now = utcnow()
+    table = cast(Table, DataObject.__table__)
+
+    def rows(indexes: range) -> list[dict[str, Any]]:
+        return [
+            {
+                "job_id": job.id,
+                "dataset_object_id": i,
+                "source": f'{{"source":"line {i}, with a tab\\t and a quote \\""}}',
+                "state": "pending",
+                "task_input": {"taskObject": f"text {i}", "labels": ["a", "b"]} if i % 2 else None,
+                "submitted_count": 0,
+                "declined_count": 0,
+                "leased_count": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i in indexes
+        ]
+
+    keys = ("job_id", "dataset_object_id")
+    with db.transaction() as session:
+        assert insert_ignoring_conflicts(session, table, rows(range(300)), conflict_columns=keys) == 300
+        assert insert_ignoring_conflicts(session, table, rows(range(200, 500)), conflict_columns=keys) == 200
+    with db.transaction() as session:
+        assert insert_ignoring_conflicts(session, table, rows(range(450, 1000)), conflict_columns=keys) == 500
+    with db.read() as session:
+        stored = session.scalars(select(DataObject).order_by(DataObject.dataset_object_id)).all()
+        assert [o.dataset_object_id for o in stored] == list(range(1000))
+        expected = {r["dataset_object_id"]: r for r in rows(range(1000))}
+        for o in stored:
+            want = expected[o.dataset_object_id]
+            assert (o.source, o.task_input, o.created_at) == (want["source"], want["task_input"], now)
+
+
 def test_escape_like_neutralises_wildcards() -> None:
     assert escape_like("a%b_c\\d") == "a\\%b\\_c\\\\d"
 
