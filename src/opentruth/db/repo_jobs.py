@@ -52,6 +52,7 @@ __all__ = [
     "label_counters",
     "labeling_job_arn",
     "list_jobs",
+    "lock_job_status",
     "set_ingest_complete",
     "set_job_output",
     "transition_job",
@@ -206,6 +207,15 @@ def get_job_by_id(session: Session, job_id: int) -> LabelingJob:
     if job is None:
         raise NotFoundError(f"Could not find labeling job with id {job_id}")
     return job
+
+
+def lock_job_status(session: Session, job_id: int) -> JobStatus:
+    """The job's status, its row locked until the transaction ends (PostgreSQL; SQLite's
+    writers are serialised already): a status change waits for the transaction, or it is seen."""
+    status = session.scalar(for_update(session, select(LabelingJob.status).where(LabelingJob.id == job_id)))
+    if status is None:
+        raise NotFoundError(f"Could not find labeling job with id {job_id}")
+    return JobStatus(status)
 
 
 @dataclass(frozen=True)

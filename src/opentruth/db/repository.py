@@ -122,22 +122,28 @@ def _copy_ignoring_conflicts(
     (``ON COMMIT DELETE ROWS``; a rollback discards its rows too), so it is created once per
     connection, not once per batch (which would bloat the system catalogs).
     """
+    from psycopg import sql  # only PostgreSQL comes here, and its driver is psycopg
+
     columns = list(rows[0])
     connection = session.connection()
     dialect = connection.dialect
     # Each column's SQLAlchemy bind processing (aware datetimes to UTC, JSON to psycopg's Json).
     processors = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     digest = hashlib.sha256(",".join(columns).encode()).hexdigest()[:8]
-    staging = f"opentruth_copy_{table.name}_{digest}"
-    quoted = ", ".join(f'"{c}"' for c in columns)
+    staging = sql.Identifier(f"opentruth_copy_{table.name}_{digest}")
+    target = sql.Identifier(table.name)
+    names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    conflict = sql.SQL(", ").join(sql.Identifier(c) for c in conflict_columns)
     raw = connection.connection.driver_connection
     assert raw is not None  # a checked-out connection
     with raw.cursor() as cursor:
         cursor.execute(
-            f'CREATE TEMPORARY TABLE IF NOT EXISTS "{staging}" ON COMMIT DELETE ROWS AS'
-            f' SELECT {quoted} FROM "{table.name}" WITH NO DATA'
+            sql.SQL(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS {} ON COMMIT DELETE ROWS AS"
+                " SELECT {} FROM {} WITH NO DATA"
+            ).format(staging, names, target)
         )
-        with cursor.copy(f'COPY "{staging}" ({quoted}) FROM STDIN') as copy:
+        with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
             for row in rows:
                 copy.write_row(
                     [
@@ -145,16 +151,16 @@ def _copy_ignoring_conflicts(
                         for process, value in zip(processors, (row[c] for c in columns), strict=True)
                     ]
                 )
-        conflict = ", ".join(f'"{c}"' for c in conflict_columns)
         cursor.execute(
-            f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "{staging}"'
-            f" ON CONFLICT ({conflict}) DO NOTHING"
+            sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT ({}) DO NOTHING").format(
+                target, names, names, staging, conflict
+            )
         )
         inserted = cursor.rowcount
         # Emptied now, not only at commit, so that a second batch in the same transaction starts
         # clean. DELETE, not TRUNCATE: TRUNCATE gives the table a new file (a catalog update per
         # batch); the deleted rows go at commit, which truncates the table in place.
-        cursor.execute(f'DELETE FROM "{staging}"')
+        cursor.execute(sql.SQL("DELETE FROM {}").format(staging))
     return int(inserted)
 
 

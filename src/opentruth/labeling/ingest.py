@@ -1,21 +1,33 @@
 """Initializing a job: the preflight of every fatal requirement, and the manifest's ingest.
 
-Both run before any task reaches a worker. The preflight evaluates what the job will do with
-its role (better than Ground Truth, which fails part-way); the ingest streams the manifest into
-the database in batches and resumes at the next line after a crash (idempotent inserts).
+The preflight runs before any task reaches a worker: it evaluates what the job will do with its
+role (better than Ground Truth, which fails part-way). The ingest streams the manifest into the
+database in batches and resumes at the next line after a crash (idempotent inserts).
+
+As in Ground Truth, a job is ``InProgress`` with tasks available while its manifest is still
+coming in: the batch that fills first (:data:`INGEST_BATCH` lines) moves the job to
+``InProgress`` in the transaction that stores it (:class:`Opening`), and workers label those
+objects while the next batches land. The job cannot complete before its last line is in
+(``ingest_complete``), and an ingest interrupted after the job opened resumes at the next line
+when its work item runs again. A manifest of one batch or less opens the job once it is all in,
+as do the jobs whose objects wait for something else first (pre-annotation functions, automated
+labeling, a volume key's payload cache), which see every object before a worker does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import orjson
+from sqlalchemy.orm import Session
 
 from opentruth.cloud.authorized_store import AuthorizedObjectStore
 from opentruth.cloud.objectstore import NoSuchKey
 from opentruth.cloud.session import RoleSession
-from opentruth.db import repo_objects
-from opentruth.db.models import LabelingJob, ObjectState
+from opentruth.db import repo_jobs, repo_objects
+from opentruth.db.models import JobStatus, LabelingJob, ObjectState
 from opentruth.errors import OpenTruthError
 from opentruth.labeling import autolabel, custom, encryption
 from opentruth.labeling.jobstep import JobSteps, reading_input
@@ -54,6 +66,46 @@ def preflight(steps: JobSteps, job: LabelingJob, session: RoleSession) -> None:
         )
 
 
+class Opening:
+    """Whether an ingest's batches may still be stored, and when the job opens to workers.
+
+    ``early``: the first full batch (more lines may follow) moves the job from ``Initializing``
+    to ``InProgress``, in the transaction that stores the batch. Each batch first locks the
+    job's row and reads its status: once the job is stopping, stopped or failed, the ingest
+    stores nothing more and ends (``halted``), so a stopped job's output is not overtaken by
+    objects that arrive after it.
+    """
+
+    def __init__(self, job_id: int, *, early: bool, on_open: Callable[[], None] | None = None) -> None:
+        self.job_id = job_id
+        self.early = early
+        #: Called once the batch that opened the job has committed (the runner logs it).
+        self.on_open = on_open
+        #: This ingest moved the job to InProgress.
+        self.opened = False
+        #: The job stopped taking input part-way; the ingest ended there.
+        self.halted = False
+
+    def admit(self, s: Session, *, more: bool, now: datetime) -> bool:
+        """In the batch's transaction, before it is stored: False when the job takes no more."""
+        status = repo_jobs.lock_job_status(s, self.job_id)
+        if status is JobStatus.INITIALIZING:
+            if self.early and more:
+                repo_jobs.transition_job(s, self.job_id, JobStatus.IN_PROGRESS, now=now)
+                self.opened = True
+            return True
+        if status is JobStatus.IN_PROGRESS:
+            return True
+        self.halted = True
+        return False
+
+    def committed(self) -> None:
+        """After a batch committed: tell ``on_open`` once, after the batch that opened the job."""
+        if self.opened and self.on_open is not None:
+            on_open, self.on_open = self.on_open, None
+            on_open()
+
+
 def ingest(
     steps: JobSteps,
     job: LabelingJob,
@@ -61,8 +113,13 @@ def ingest(
     labels: LabelConfig | None,
     session: RoleSession,
     store: AuthorizedObjectStore,
+    opening: Opening | None = None,
 ) -> int:
-    """Stream the manifest into the database in batches; resumable (idempotent inserts)."""
+    """Stream the manifest into the database in batches; resumable (idempotent inserts).
+
+    Returns the manifest's line count (the lines stored by an earlier, interrupted run
+    included), or as far as it read when ``opening`` found that the job stopped taking input.
+    """
     res = steps.res
     uri = job.request["InputConfig"]["DataSource"]["S3DataSource"]["ManifestS3Uri"]
     loc = parse_s3_uri(uri, "ManifestS3Uri")
@@ -73,10 +130,12 @@ def ingest(
     inputs: list[dict[str, Any] | None] = []
     total = 0
 
-    def flush() -> None:
+    def flush(more: bool) -> bool:
         if not batch:
-            return
+            return True
         with res.db.transaction() as s:
+            if opening is not None and not opening.admit(s, more=more, now=res.clock()):
+                return False
             repo_objects.insert_data_objects(
                 s,
                 job.id,
@@ -90,6 +149,9 @@ def ingest(
             )
         batch.clear()
         inputs.clear()
+        if opening is not None:
+            opening.committed()
+        return True
 
     with reading_input("ManifestS3Uri", uri), store.open_stream(loc.bucket, loc.key) as stream:
         for line in read_manifest(stream):
@@ -105,7 +167,7 @@ def ingest(
                         text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
             batch.append((line.index, orjson.dumps(line.data).decode("utf-8")))
             inputs.append(behaviour.task_input(line.data, label_names, text))
-            if len(batch) >= INGEST_BATCH:
-                flush()
-    flush()
+            if len(batch) >= INGEST_BATCH and not flush(more=True):
+                return total
+    flush(more=False)
     return total

@@ -25,7 +25,7 @@ from opentruth.db import repo_jobs, repo_objects, repo_tasks, repo_work
 from opentruth.db.models import JobStatus, LabelingJob, ObjectState, WorkState
 from opentruth.errors import NotFoundError, OpenTruthError, ValidationError
 from opentruth.labeling import autolabel, custom, encryption
-from opentruth.labeling.ingest import ingest, preflight
+from opentruth.labeling.ingest import Opening, ingest, preflight
 from opentruth.labeling.joblog import JobLog
 from opentruth.labeling.jobs import Kick
 from opentruth.labeling.jobstep import JobSteps, StreamHooks, reading_input
@@ -184,13 +184,16 @@ class JobRunner:
         """Initializing → InProgress: assume the role, check every fatal requirement before any
         task reaches a worker, read the label categories and template, ingest the manifest."""
         job = self._job(job_id)
-        if job.status != JobStatus.INITIALIZING:
+        # An ingest interrupted after it opened the job (InProgress, not every line in) resumes.
+        resuming = job.status == JobStatus.IN_PROGRESS and not job.ingest_complete and not job.is_streaming
+        if job.status != JobStatus.INITIALIZING and not resuming:
             return
         behaviour = behaviour_of(job.request)
         session = self._session(job)  # the trust policy: sts:AssumeRole by SageMaker
         store = self.res.job_store(session, kms_key=encryption.output_kms_key(job))
         log = JobLog(self.res, session, job.name)
-        log.event("StateChange", status="Initializing")
+        if not resuming:
+            log.event("StateChange", status="Initializing")
         preflight(self.steps, job, session)
         labels = self.steps.labels(job, behaviour, store)
         ui = job.request["HumanTaskConfig"]["UiConfig"].get("UiTemplateS3Uri")
@@ -202,7 +205,16 @@ class JobRunner:
         if streaming:
             self.streams.setup(job, session, log)  # queue, its policy, the subscription
         has_manifest = not streaming or _has_manifest(job)
-        count = ingest(self.steps, job, behaviour, labels, session, store) if has_manifest else 0
+        # Tasks are available while the manifest streams in, unless every object must be seen
+        # by something else before a worker (see opentruth.labeling.ingest).
+        opening = Opening(
+            job_id,
+            early=not streaming and _opens_early(job, behaviour.prepare),
+            on_open=lambda: log.event("StateChange", status="InProgress", ingesting=True),
+        )
+        count = ingest(self.steps, job, behaviour, labels, session, store, opening) if has_manifest else 0
+        if opening.halted:
+            return  # stopped (or failed) part-way: the stop step writes what is in
         if count == 0 and not streaming:
             raise ValidationError("the input manifest has no data objects; give at least one line")
         encryption.cache_task_payloads(self.res, job, session)  # VolumeKmsKeyId: sealed on disk
@@ -211,9 +223,14 @@ class JobRunner:
             if not streaming:  # a streaming job's input never ends
                 repo_jobs.set_ingest_complete(s, job_id)
             current = repo_jobs.get_job_by_id(s, job_id)
-            if current.status != JobStatus.INITIALIZING:
+            opened_before = current.status == JobStatus.IN_PROGRESS and not streaming
+            if current.status != JobStatus.INITIALIZING and not opened_before:
                 return
-            repo_jobs.transition_job(s, job_id, JobStatus.IN_PROGRESS, now=self.res.clock())
+            if not opened_before:
+                repo_jobs.transition_job(s, job_id, JobStatus.IN_PROGRESS, now=self.res.clock())
+        if opened_before:
+            log.event("IngestComplete", dataObjects=count)
+            return
         log.event("StateChange", status="InProgress", dataObjects=count)
         if behaviour.prepare:
             custom.queue_prepare(self.res, self.kick, job_id)
@@ -284,6 +301,7 @@ class JobRunner:
         max_pct = conditions.get("MaxPercentageOfInputDatasetLabeled")
         if (
             max_pct is not None
+            and ingest_complete  # a share of the lines in so far is not one of the dataset
             and total
             and 100.0 * (total - open_objects) / total >= float(max_pct)
             and open_objects
@@ -393,6 +411,15 @@ class JobRunner:
         due = window_end(at, window) if window > 0 else now
         _, new = repo_work.enqueue_work(s, "consolidate", key, job_id=job_id, not_before=due, now=now)
         return key, new
+
+
+def _opens_early(job: LabelingJob, prepare: bool) -> bool:
+    """Whether workers may label the job's first objects while the rest are ingested: not when
+    a pre-annotation function, automated labeling or the volume key's payload cache must see
+    every object first."""
+    if prepare or autolabel.enabled(job.request):
+        return False
+    return encryption.volume_kms_key(job.request) is None
 
 
 def _has_manifest(job: LabelingJob) -> bool:
