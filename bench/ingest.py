@@ -5,8 +5,10 @@ For each size and database, a fresh data folder (and a fresh PostgreSQL database
 store, then CreateLabelingJob is called with boto3 against the server and the clock starts.
 It prints:
 
-* ``first``: the seconds until a worker's ``tasks/next`` returns a task (polled every 10 ms);
-* ``all``: the seconds until the job is ``InProgress``, which it is once every line is in;
+* ``first``: the seconds until a worker's ``tasks/next`` returns a task (polled every 10 ms):
+  the job is ``InProgress`` once its first batch of lines is in, and the ingest goes on;
+* ``all``: the seconds until every line is in (the job's ``ingest_complete``, read from the
+  database every 10 ms);
 * tasks/s (lines over ``all``), the server's peak RSS (``VmHWM``);
 * the database's bytes per task after ingest, the database with its WAL on SQLite (what the
   job added, over the lines; the WAL as it is at ``InProgress``), and after labeling: for the
@@ -35,6 +37,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from annotators import Http, login, run_loop
 from harness import (
     ServeProcess,
@@ -47,6 +51,7 @@ from harness import (
     setup,
     wait_status,
 )
+from opentruth.db.models import LabelingJob
 from opentruth.runtime import Runtime, Settings
 
 TARGET_RSS_MB = 300.0
@@ -106,11 +111,16 @@ def measure(backend: str, lines: int, args: argparse.Namespace) -> Figures:
             if now > deadline:
                 raise SystemExit(f"{job} not ingested after {args.timeout:.0f} s")
             if done is None:
-                described = rt.jobs.describe(job)
-                if described["LabelingJobStatus"] == "InProgress":
+                with rt.db.read() as s:
+                    row = s.execute(
+                        select(
+                            LabelingJob.ingest_complete, LabelingJob.status, LabelingJob.failure_reason
+                        ).where(LabelingJob.name == job)
+                    ).one()
+                if row.status == "Failed":
+                    raise SystemExit(f"{job} failed: {row.failure_reason}")
+                if row.ingest_complete:
                     done = time.perf_counter() - t0
-                elif described["LabelingJobStatus"] == "Failed":
-                    raise SystemExit(f"{job} failed: {described.get('FailureReason')}")
             if first is None and _first_task(worker, job):
                 first = time.perf_counter() - t0
             time.sleep(0.01)
