@@ -25,8 +25,9 @@ from opentruth.cloud.objectstore import NoSuchKey
 from opentruth.cloud.session import RoleAccessDeniedError, RoleSession
 from opentruth.db import repo_jobs, repo_objects, repo_tasks, repo_work
 from opentruth.db.models import JobStatus, LabelingJob, ObjectState, WorkState
-from opentruth.errors import OpenTruthError, ValidationError
-from opentruth.labeling import autolabel, custom, encryption
+from opentruth.errors import DataObjectError, OpenTruthError, ValidationError
+from opentruth.labeling import autolabel, custom, encryption, videotasks
+from opentruth.labeling.answers import AnswerKind
 from opentruth.labeling.consolidate import ITERATION, consolidate_batch
 from opentruth.labeling.joblog import JobLog, denial_fields
 from opentruth.labeling.jobs import Kick, output_layout
@@ -296,6 +297,14 @@ class JobRunner:
         label_names = labels.labels if labels else ()
         batch: list[tuple[int, str]] = []
         inputs: list[dict[str, Any] | None] = []
+        # Objects whose data cannot be labeled (a bad sequence file): stored, then failed alone.
+        failed: list[repo_objects.ObjectResult] = []
+        log = JobLog(self.res, session, job.name)
+        video = (
+            videotasks.VideoIngest(behaviour.suffix, job.request, labels, store)
+            if behaviour.answer_kind is AnswerKind.VIDEO and labels is not None
+            else None
+        )
         total = 0
 
         def flush() -> None:
@@ -313,8 +322,13 @@ class JobRunner:
                     else ObjectState.PENDING,
                     now=self.res.clock(),
                 )
+                if failed:
+                    repo_objects.finish_objects(s, job.id, failed, now=self.res.clock())
+            for f in failed:
+                log.event("DataObjectFailed", datasetObjectId=f.dataset_object_id, reason=f.failure_reason)
             batch.clear()
             inputs.clear()
+            failed.clear()
 
         with store.open_stream(loc.bucket, loc.key) as stream:
             for line in read_manifest(stream):
@@ -322,6 +336,20 @@ class JobRunner:
                 if line.index < start:
                     continue
                 text = None
+                if video is not None:
+                    batch.append((line.index, _compact(line.data)))
+                    try:
+                        inputs.append(video.task_input(line.data, f"manifest line {line.lineno}"))
+                    except DataObjectError as exc:
+                        inputs.append(None)
+                        failed.append(
+                            repo_objects.ObjectResult(
+                                line.index, ObjectState.FAILED, failure_reason=exc.message
+                            )
+                        )
+                    if len(batch) >= INGEST_BATCH:
+                        flush()
+                    continue
                 if line.is_reference:
                     ref = parse_s3_uri(line.source, f"manifest line {line.lineno}: source-ref")
                     self._check_object(session, ref.bucket, ref.key)
