@@ -7,7 +7,8 @@ and the CLI can print a message that says what to do next.
 
     OpenTruthError
     ├── ValidationError            (ValidationException, 400)   bad input: names the field/line
-    │   └── PolicyError            (MalformedPolicyDocument, 400) a policy that cannot be parsed
+    │   ├── PolicyError            (MalformedPolicyDocument, 400) a policy that cannot be parsed
+    │   └── DataObjectError        (ValidationException, 400)   one data object is unusable
     ├── NotFoundError              (ResourceNotFound, 400)
     ├── ConflictError              (ResourceInUse, 400)
     ├── LimitExceededError         (ResourceLimitExceeded, 400)
@@ -33,6 +34,11 @@ class ValidationError(OpenTruthError):
 
     aws_code = "ValidationException"
     http_status = 400
+
+
+class DataObjectError(ValidationError):
+    """One data object (a sequence file, a frame) cannot be labeled: only that object fails,
+    with this message as its reason (file, frame number and what is wrong), as Ground Truth does."""
 
 
 class NotFoundError(OpenTruthError):

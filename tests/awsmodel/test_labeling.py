@@ -128,9 +128,18 @@ def test_task_time_limit_depends_on_the_type(make_request: Factory) -> None:
     video["LabelAttributeName"] = "tracks-ref"
     video["HumanTaskConfig"]["UiConfig"] = {"HumanTaskUiArn": UI + "VideoObjectTracking"}
     video["HumanTaskConfig"]["TaskTimeLimitInSeconds"] = 28_801
+    video["HumanTaskConfig"]["NumberOfHumanWorkersPerDataObject"] = 1
     assert create_labeling_job_problems(video) == []
     video["HumanTaskConfig"]["TaskTimeLimitInSeconds"] = 30 * 24 * 3600 + 1
     assert "exceeds the maximum of 2592000" in _one_problem(video)
+
+
+def test_video_and_3d_jobs_have_one_worker_per_object(make_request: Factory) -> None:
+    video = _use(make_request(), "VideoObjectDetection")
+    video["LabelAttributeName"] = "boxes-ref"
+    video["HumanTaskConfig"]["UiConfig"] = {"HumanTaskUiArn": UI + "VideoObjectDetection"}
+    video["HumanTaskConfig"]["NumberOfHumanWorkersPerDataObject"] = 2
+    assert "NumberOfHumanWorkersPerDataObject must be 1" in _one_problem(video)
 
 
 def test_availability_lifetime(make_request: Factory) -> None:
@@ -146,6 +155,7 @@ def test_long_running_types_cannot_use_the_public_workforce(make_request: Factor
     request = _use(make_request(), "3DPointCloudObjectDetection")
     request["HumanTaskConfig"]["UiConfig"] = {"HumanTaskUiArn": UI + "PointCloudObjectDetection"}
     request["HumanTaskConfig"]["WorkteamArn"] = PUBLIC_TEAM
+    request["HumanTaskConfig"]["NumberOfHumanWorkersPerDataObject"] = 1
     assert "cannot use the public workforce" in _one_problem(request)
     assert is_public_workteam(PUBLIC_TEAM)
     assert not is_public_workteam("arn:aws:sagemaker:us-east-1:000000000000:workteam/private-crowd/t")

@@ -113,7 +113,7 @@ def test_bad_liquid_is_a_clear_error(renderer: TemplateRenderer) -> None:
         render(renderer, "{{ task.input.a | no_such_filter }}", {"a": 1})
 
 
-@pytest.mark.parametrize("task_type", BUILTIN_TYPES)
+@pytest.mark.parametrize("task_type", [t for t in BUILTIN_TYPES if not t.startswith("Video")])
 def test_builtin_templates_render(renderer: TemplateRenderer, task_type: str) -> None:
     text = task_type.startswith(("Text", "Named"))
     task_input = {
@@ -147,3 +147,24 @@ def test_builtin_templates_render(renderer: TemplateRenderer, task_type: str) ->
 def test_no_builtin_for_other_types() -> None:
     with pytest.raises(TemplateUnavailable, match="UiTemplateS3Uri"):
         builtin_template("VerificationBoundingBox")
+
+
+def test_video_template_signs_every_frame_and_carries_the_task(renderer: TemplateRenderer) -> None:
+    import html
+    import json
+
+    frames = [{"no": i, "name": f"f{i}.jpg", "uri": f"s3://input-data/v/f{i}.jpg"} for i in range(500)]
+    task_input = {
+        "taskObject": "s3://input-data/v/seq.json",
+        "labels": ["car", "</script>"],
+        "tracking": True,
+        "sequence": {"frames": frames},
+        "labelConfig": {"annotationType": "Polygon", "labels": [{"label": "car"}]},
+    }
+    out = render(renderer, builtin_template("VideoObjectTracking"), task_input)
+    assert re.search(r'<ot-video-frames\s+name="ot-video-frames"', out) and LOCAL_LOADER in out
+    urls = json.loads(re.search(r"frames='([^']*)'", out).group(1))  # type: ignore[union-attr]
+    assert len(urls) == 500 and all(u.startswith("http://o/worker/objects/") for u in urls)
+    assert len(set(urls)) == 500
+    task = json.loads(html.unescape(re.search(r'task="([^"]*)"', out).group(1)))  # type: ignore[union-attr]
+    assert task["labels"] == ["car", "</script>"] and task["sequence"]["frames"][499]["name"] == "f499.jpg"

@@ -120,8 +120,9 @@ _BUILTIN: tuple[TaskType, ...] = (
     _t("TextMultiClass", _GT + "text-classification", algorithm="text-classification"),
     _t("TextMultiClassMultiLabel", _GT + "text-classification-multilabel", multi=True),
     _t("NamedEntityRecognition", _GT + "text-span", ui="NamedEntityRecognition"),
-    # Video classification's output type is not documented (spec §2), nor its -ref rule.
-    _t("VideoMultiClass", None, None),
+    # Video classification's output type and -ref rule are not documented (spec §2): opentruth
+    # writes the image classification shape with this type (docs/video-frames.md).
+    _t("VideoMultiClass", _GT + "video-classification", None),
     _t(
         "VideoObjectDetection",
         _GT + "video-object-detection",

@@ -10,11 +10,13 @@ So the answer is the element in ``answerContent`` whose value has the right shap
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from opentruth.errors import ValidationError
+from opentruth.labeling.videoanswers import check_answer as check_video_answer
 
 
 class AnswerKind(StrEnum):
@@ -25,6 +27,7 @@ class AnswerKind(StrEnum):
     BOXES = "boundingBoxes"
     MASK = "labeledImage"  # semantic segmentation
     ENTITIES = "entities"  # named entity recognition
+    VIDEO = "frameAnnotations"  # video frame detection/tracking (opentruth.labeling.videoanswers)
     ANY = "*"  # custom workflows: any crowd-form answer (a JSON object), checked by nobody but you
 
 
@@ -72,6 +75,7 @@ _EXAMPLES = {
     ),
     AnswerKind.MASK: '{"labeledImage": {"pngImageData": "<base64 PNG>"}, "labelMappings": {...}}',
     AnswerKind.ENTITIES: '{"entities": [{"label", "startOffset", "endOffset"}]}',
+    AnswerKind.VIDEO: '{"annotationType": "BoundingBox", "frameAnnotations": [{"frameNo", "annotations"}]}',
     AnswerKind.ANY: "a JSON object",
 }
 
@@ -88,13 +92,18 @@ def _int(value: object, where: str, minimum: int = 0) -> int:
     return round(value)
 
 
-def check_answer(answer: Answer, labels: tuple[str, ...], text: str | None = None) -> Answer:
-    """Check an answer against the job's labels (and the text, for NER); return it normalised.
+def check_answer(
+    answer: Answer, labels: tuple[str, ...], text: str | None = None, task: Mapping[str, Any] | None = None
+) -> Answer:
+    """Check an answer against the job's labels (and the text, for NER; the task input, for
+    video frames); return it normalised.
 
     Nothing is stored unless this passes, so a bad submission never leaves half an answer.
     """
     v = answer.value
-    if answer.kind is AnswerKind.LABEL:
+    if answer.kind is AnswerKind.VIDEO:
+        v = check_video_answer(v, task or {}, answer.element)
+    elif answer.kind is AnswerKind.LABEL:
         v = {**v, "label": _label_in(v.get("label"), labels, f"{answer.element}.label")}
     elif answer.kind is AnswerKind.LABELS:
         chosen = v.get("labels")

@@ -22,7 +22,9 @@ from opentruth.db.models import Assignment, DataObject, LabelingJob, ObjectState
 from opentruth.db.repo_objects import ObjectResult
 from opentruth.errors import ValidationError
 from opentruth.labeling import output as out
+from opentruth.labeling import videotasks
 from opentruth.labeling.answers import AnswerKind, find_answer
+from opentruth.labeling.audit import add_audit_metadata
 from opentruth.labeling.consolidation import (
     consolidate_boxes,
     consolidate_multi_label,
@@ -199,7 +201,12 @@ def _decide(
     name = job.name
     index = {label: i for i, label in enumerate(labels)}
     decided: dict[int, Decision] = {}
-    if kind is AnswerKind.LABEL:
+    if kind is AnswerKind.VIDEO:
+        given = videotasks.answers_by_object(by_object, lambda a: _answer(a, kind))
+        video, files = videotasks.decide(behaviour.metadata_type, name, layout, objects, given, now)
+        decided.update(video)
+        batch.files.extend(files)
+    elif kind is AnswerKind.LABEL:
         obs: list[tuple[int, str, int]] = []
         seen: set[tuple[int, str]] = set()
         for obj in objects:
@@ -295,4 +302,5 @@ def _decide(
                 "creation-date": created,
             }
             decided[obj.id] = (uri, meta)
+    add_audit_metadata(behaviour.suffix, decided, by_object, lambda a: _answer(a, kind))
     return decided

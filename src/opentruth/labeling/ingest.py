@@ -28,8 +28,10 @@ from opentruth.cloud.objectstore import NoSuchKey
 from opentruth.cloud.session import RoleSession
 from opentruth.db import repo_jobs, repo_objects
 from opentruth.db.models import JobStatus, LabelingJob, ObjectState
-from opentruth.errors import OpenTruthError
-from opentruth.labeling import autolabel, custom, encryption
+from opentruth.errors import DataObjectError, OpenTruthError
+from opentruth.labeling import autolabel, custom, encryption, videotasks
+from opentruth.labeling.answers import AnswerKind
+from opentruth.labeling.joblog import JobLog
 from opentruth.labeling.jobstep import JobSteps, reading_input
 from opentruth.labeling.manifest import LabelConfig, read_manifest
 from opentruth.labeling.requirements import FATAL, derive_requirements, parse_s3_uri
@@ -128,6 +130,15 @@ def ingest(
     label_names = labels.labels if labels else ()
     batch: list[tuple[int, str]] = []
     inputs: list[dict[str, Any] | None] = []
+    # Objects whose data cannot be labeled (a bad sequence file): stored, then failed alone,
+    # as Ground Truth fails only that object.
+    failed: list[repo_objects.ObjectResult] = []
+    log = JobLog(res, session, job.name)
+    video = (
+        videotasks.VideoIngest(behaviour.suffix, job.request, labels, store)
+        if behaviour.answer_kind is AnswerKind.VIDEO and labels is not None
+        else None
+    )
     total = 0
 
     def flush(more: bool) -> bool:
@@ -147,8 +158,13 @@ def ingest(
                 else ObjectState.PENDING,
                 now=res.clock(),
             )
+            if failed:
+                repo_objects.finish_objects(s, job.id, failed, now=res.clock())
+        for f in failed:
+            log.event("DataObjectFailed", datasetObjectId=f.dataset_object_id, reason=f.failure_reason)
         batch.clear()
         inputs.clear()
+        failed.clear()
         if opening is not None:
             opening.committed()
         return True
@@ -157,6 +173,18 @@ def ingest(
         for line in read_manifest(stream):
             total += 1
             if line.index < start:
+                continue
+            if video is not None:
+                batch.append((line.index, orjson.dumps(line.data).decode("utf-8")))
+                try:
+                    inputs.append(video.task_input(line.data, f"manifest line {line.lineno}"))
+                except DataObjectError as exc:
+                    inputs.append(None)
+                    failed.append(
+                        repo_objects.ObjectResult(line.index, ObjectState.FAILED, failure_reason=exc.message)
+                    )
+                if len(batch) >= INGEST_BATCH and not flush(more=True):
+                    return total
                 continue
             text = None
             if line.is_reference:

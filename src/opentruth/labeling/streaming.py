@@ -40,12 +40,14 @@ from opentruth.db import repo_jobs, repo_messaging, repo_objects, repo_tasks, re
 from opentruth.db.models import JobStatus, LabelingJob, ObjectState
 from opentruth.db.repo_objects import ObjectResult
 from opentruth.db.repository import for_update
-from opentruth.errors import ValidationError
+from opentruth.errors import DataObjectError, ValidationError
+from opentruth.labeling import videotasks
+from opentruth.labeling.answers import AnswerKind
 from opentruth.labeling.joblog import JobLog
 from opentruth.labeling.jobstep import JobSteps, reading_input
 from opentruth.labeling.requirements import parse_s3_uri
 from opentruth.labeling.stream_input import StreamObject, parse_message
-from opentruth.labeling.tasks import behaviour_of
+from opentruth.labeling.tasks import Behaviour, behaviour_of
 
 logger = logging.getLogger("opentruth.streaming")
 
@@ -268,7 +270,18 @@ class StreamingJobs:
         store = self.res.job_store(session)
         labels = self._label_names(job, store)
         prepared: list[tuple[StreamObject, str, dict[str, Any]]] = []
+        video = self._video(job, behaviour, store)
         for obj in objects:
+            if video is not None:
+                # A sequence file is read through the role; a bad one drops only its message.
+                try:
+                    task_input = video.task_input(obj.line, f"message {obj.key}")
+                except DataObjectError as exc:
+                    JobLog(self.res, session, job.name).event("InvalidInput", reason=exc.message)
+                    continue
+                compact = json.dumps(obj.line, separators=(",", ":"), ensure_ascii=False)
+                prepared.append((obj, compact, task_input))
+                continue
             text = None
             if "source-ref" in obj.line and "source" not in obj.line:
                 ref = parse_s3_uri(str(obj.line["source-ref"]), "source-ref")
@@ -295,6 +308,14 @@ class StreamingJobs:
             if added:
                 repo_messaging.touch_streaming_job(s, job.id, now)
         return added
+
+    def _video(
+        self, job: LabelingJob, behaviour: Behaviour, store: AuthorizedObjectStore
+    ) -> videotasks.VideoIngest | None:
+        if behaviour.answer_kind is not AnswerKind.VIDEO:
+            return None
+        config = self.steps.labels(job, behaviour, store)
+        return videotasks.VideoIngest(behaviour.suffix, job.request, config, store) if config else None
 
     def _label_names(self, job: LabelingJob, store: AuthorizedObjectStore) -> tuple[str, ...]:
         found = self._labels.get(job.id)

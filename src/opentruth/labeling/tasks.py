@@ -14,6 +14,7 @@ from typing import Any
 from opentruth.awsmodel.tasktypes import TaskType, task_type_of
 from opentruth.errors import ValidationError
 from opentruth.labeling.answers import AnswerKind
+from opentruth.labeling.audit import earlier_input
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,13 @@ class Behaviour:
         source = line.get("source")
         if source is None:
             source = text if text is not None and self.text else line.get("source-ref")
-        return {"taskObject": source, "labels": list(labels)}
+        out: dict[str, Any] = {"taskObject": source, "labels": list(labels)}
+        if (
+            self.task_type.base in ("BoundingBox", "SemanticSegmentation")
+            and self.suffix != self.task_type.base
+        ):
+            out.update(earlier_input(line, self.task_type.base))  # verification and adjustment
+        return out
 
 
 _SUPPORTED: dict[str, tuple[AnswerKind, int, bool]] = {
@@ -58,6 +65,15 @@ _SUPPORTED: dict[str, tuple[AnswerKind, int, bool]] = {
     "BoundingBox": (AnswerKind.BOXES, 1, False),
     "NamedEntityRecognition": (AnswerKind.ENTITIES, 1, True),
     "SemanticSegmentation": (AnswerKind.MASK, 1, False),
+    "VideoMultiClass": (AnswerKind.LABEL, 2, False),
+    "VideoObjectDetection": (AnswerKind.VIDEO, 1, False),
+    "VideoObjectTracking": (AnswerKind.VIDEO, 1, False),
+    "AdjustmentVideoObjectDetection": (AnswerKind.VIDEO, 1, False),
+    "AdjustmentVideoObjectTracking": (AnswerKind.VIDEO, 1, False),
+    "VerificationBoundingBox": (AnswerKind.LABEL, 1, False),
+    "VerificationSemanticSegmentation": (AnswerKind.LABEL, 1, False),
+    "AdjustmentBoundingBox": (AnswerKind.BOXES, 1, False),
+    "AdjustmentSemanticSegmentation": (AnswerKind.MASK, 1, False),
 }
 
 

@@ -61,6 +61,8 @@ BUILTIN_TYPES = (
     "BoundingBox",
     "NamedEntityRecognition",
     "SemanticSegmentation",
+    "VideoObjectDetection",
+    "VideoObjectTracking",
 )
 
 _LOADER_RE = re.compile(r"(<script\b[^>]*?\bsrc\s*=\s*[\"']?)" + re.escape(GT_LOADER), re.IGNORECASE)
@@ -181,10 +183,11 @@ def fetch_template(res: Resources, job: LabelingJob) -> str:
     uri = ui.get("UiTemplateS3Uri")
     if not uri:
         try:
-            task_type = behaviour_of(job.request).suffix
+            task = behaviour_of(job.request).task_type
         except ValidationError as exc:
             raise TemplateUnavailable(exc.message) from None
-        return builtin_template(task_type)
+        # Adjustment jobs show the UI of the type they adjust (the same HumanTaskUiArn).
+        return builtin_template(task.base if task.base in BUILTIN_TYPES else task.suffix)
     role = job.request["RoleArn"]
     try:
         loc = parse_s3_uri(uri, need_key=True)

@@ -31,6 +31,7 @@
     "shapes.js",
     "segmentation.js",
     "entity.js",
+    "video.js",
     "ready.js",
   ];
   var attr = function (v) {
