@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from opentruth.errors import ValidationError
+from opentruth.labeling.pointcloud import answers as point_cloud_answers
 
 
 class AnswerKind(StrEnum):
@@ -25,6 +26,7 @@ class AnswerKind(StrEnum):
     BOXES = "boundingBoxes"
     MASK = "labeledImage"  # semantic segmentation
     ENTITIES = "entities"  # named entity recognition
+    POINT_CLOUD = "pointCloudFrames"  # 3D point clouds: opentruth.labeling.pointcloud.answers
     ANY = "*"  # custom workflows: any crowd-form answer (a JSON object), checked by nobody but you
 
 
@@ -73,6 +75,7 @@ _EXAMPLES = {
     AnswerKind.MASK: '{"labeledImage": {"pngImageData": "<base64 PNG>"}, "labelMappings": {...}}',
     AnswerKind.ENTITIES: '{"entities": [{"label", "startOffset", "endOffset"}]}',
     AnswerKind.ANY: "a JSON object",
+    AnswerKind.POINT_CLOUD: '{"pointCloudFrames": [{"frameNo", "cuboids": [...], "frameAttributes"}]}',
 }
 
 
@@ -88,7 +91,9 @@ def _int(value: object, where: str, minimum: int = 0) -> int:
     return round(value)
 
 
-def check_answer(answer: Answer, labels: tuple[str, ...], text: str | None = None) -> Answer:
+def check_answer(
+    answer: Answer, labels: tuple[str, ...], text: str | None = None, task: dict[str, Any] | None = None
+) -> Answer:
     """Check an answer against the job's labels (and the text, for NER); return it normalised.
 
     Nothing is stored unless this passes, so a bad submission never leaves half an answer.
@@ -145,6 +150,8 @@ def check_answer(answer: Answer, labels: tuple[str, ...], text: str | None = Non
                 {"label": _label_in(e.get("label"), labels, where), "startOffset": start, "endOffset": end}
             )
         v = {**v, "entities": clean}
+    elif answer.kind is AnswerKind.POINT_CLOUD:
+        v = point_cloud_answers.check(v, labels, answer.element, task)
     elif answer.kind is AnswerKind.MASK:
         image = v.get("labeledImage")
         if not isinstance(image, dict) or not isinstance(image.get("pngImageData"), str):

@@ -25,14 +25,16 @@ from opentruth.cloud.objectstore import NoSuchKey
 from opentruth.cloud.session import RoleAccessDeniedError, RoleSession
 from opentruth.db import repo_jobs, repo_objects, repo_tasks, repo_work
 from opentruth.db.models import JobStatus, LabelingJob, ObjectState, WorkState
+from opentruth.db.repo_objects import ObjectResult
 from opentruth.errors import OpenTruthError, ValidationError
-from opentruth.labeling import autolabel, custom, encryption
+from opentruth.labeling import autolabel, custom, encryption, pointcloud
 from opentruth.labeling.consolidate import ITERATION, consolidate_batch
 from opentruth.labeling.joblog import JobLog, denial_fields
 from opentruth.labeling.jobs import Kick, output_layout
 from opentruth.labeling.jobtelemetry import record_consolidation
 from opentruth.labeling.manifest import LabelConfig, parse_label_config, read_manifest
 from opentruth.labeling.pacing import Pacer
+from opentruth.labeling.pointcloud import ingest as pc_ingest
 from opentruth.labeling.requirements import FATAL, derive_requirements, parse_s3_uri
 from opentruth.labeling.resources import Resources
 from opentruth.labeling.streaming import DEFAULT_IDLE_SECONDS, StreamingJobs
@@ -240,6 +242,8 @@ class JobRunner:
         log.event("StateChange", status="InProgress", dataObjects=count)
         if behaviour.prepare:
             custom.queue_prepare(self.res, self.kick, job_id)
+        if pointcloud.is_point_cloud(behaviour.suffix):  # objects failed at ingest may end the job
+            self.request_consolidation(job_id)
 
     def _preflight(self, job: LabelingJob, session: RoleSession) -> None:
         """Fail early, better than Ground Truth: evaluate every fatal requirement now."""
@@ -296,6 +300,7 @@ class JobRunner:
         label_names = labels.labels if labels else ()
         batch: list[tuple[int, str]] = []
         inputs: list[dict[str, Any] | None] = []
+        failed: list[ObjectResult] = []
         total = 0
 
         def flush() -> None:
@@ -313,8 +318,11 @@ class JobRunner:
                     else ObjectState.PENDING,
                     now=self.res.clock(),
                 )
+                # A point cloud object whose data is bad fails alone, before any worker sees it.
+                repo_objects.finish_objects(s, job.id, failed, now=self.res.clock())
             batch.clear()
             inputs.clear()
+            failed.clear()
 
         with store.open_stream(loc.bucket, loc.key) as stream:
             for line in read_manifest(stream):
@@ -328,7 +336,10 @@ class JobRunner:
                     if behaviour.text:
                         text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
                 batch.append((line.index, _compact(line.data)))
-                inputs.append(behaviour.task_input(line.data, label_names, text))
+                if pointcloud.is_point_cloud(behaviour.suffix):  # frames read through the role
+                    inputs.append(pc_ingest.for_line(store, behaviour.suffix, line, labels, failed))
+                else:
+                    inputs.append(behaviour.task_input(line.data, label_names, text))
                 if len(batch) >= INGEST_BATCH:
                     flush()
         flush()

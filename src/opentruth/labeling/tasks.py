@@ -14,6 +14,7 @@ from typing import Any
 from opentruth.awsmodel.tasktypes import TaskType, task_type_of
 from opentruth.errors import ValidationError
 from opentruth.labeling.answers import AnswerKind
+from opentruth.labeling.pointcloud import SUFFIXES as POINT_CLOUD_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ _SUPPORTED: dict[str, tuple[AnswerKind, int, bool]] = {
     "BoundingBox": (AnswerKind.BOXES, 1, False),
     "NamedEntityRecognition": (AnswerKind.ENTITIES, 1, True),
     "SemanticSegmentation": (AnswerKind.MASK, 1, False),
+    **dict.fromkeys(POINT_CLOUD_SUFFIXES, (AnswerKind.POINT_CLOUD, 1, False)),
 }
 
 

@@ -265,7 +265,7 @@ class WorkerService:
                 task = task_input or {}
                 labels = tuple(str(x) for x in task.get("labels", []))
                 text = task.get("taskObject") if behaviour.text else None
-                check_answer(find_answer(content, behaviour.answer_kind), labels, text=text)
+                check_answer(find_answer(content, behaviour.answer_kind), labels, text=text, task=task)
 
             outcome = repo_tasks.submit_task(
                 s, task_id, worker.id, content, now=self.res.clock(), check=check
