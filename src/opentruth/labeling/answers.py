@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from opentruth.errors import ValidationError
+from opentruth.labeling.pointcloud import answers as point_cloud_answers
 from opentruth.labeling.videoanswers import check_answer as check_video_answer
 
 
@@ -28,6 +29,7 @@ class AnswerKind(StrEnum):
     MASK = "labeledImage"  # semantic segmentation
     ENTITIES = "entities"  # named entity recognition
     VIDEO = "frameAnnotations"  # video frame detection/tracking (opentruth.labeling.videoanswers)
+    POINT_CLOUD = "pointCloudFrames"  # 3D point clouds: opentruth.labeling.pointcloud.answers
     ANY = "*"  # custom workflows: any crowd-form answer (a JSON object), checked by nobody but you
 
 
@@ -77,6 +79,7 @@ _EXAMPLES = {
     AnswerKind.ENTITIES: '{"entities": [{"label", "startOffset", "endOffset"}]}',
     AnswerKind.VIDEO: '{"annotationType": "BoundingBox", "frameAnnotations": [{"frameNo", "annotations"}]}',
     AnswerKind.ANY: "a JSON object",
+    AnswerKind.POINT_CLOUD: '{"pointCloudFrames": [{"frameNo", "cuboids": [...], "frameAttributes"}]}',
 }
 
 
@@ -154,6 +157,8 @@ def check_answer(
                 {"label": _label_in(e.get("label"), labels, where), "startOffset": start, "endOffset": end}
             )
         v = {**v, "entities": clean}
+    elif answer.kind is AnswerKind.POINT_CLOUD:
+        v = point_cloud_answers.check(v, labels, answer.element, task)
     elif answer.kind is AnswerKind.MASK:
         image = v.get("labeledImage")
         if not isinstance(image, dict) or not isinstance(image.get("pngImageData"), str):

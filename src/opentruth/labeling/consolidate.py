@@ -33,6 +33,7 @@ from opentruth.labeling.consolidation import (
     consolidate_spans,
 )
 from opentruth.labeling.output import OutputLayout
+from opentruth.labeling.pointcloud import outputs as pc_outputs
 from opentruth.labeling.tasks import Behaviour
 
 ITERATION = 1
@@ -281,6 +282,10 @@ def _decide(
                 job_name=name,
                 at=now,
             )
+    elif kind is AnswerKind.POINT_CLOUD:
+        decided.update(
+            pc_outputs.decide(behaviour.suffix, labels, name, layout, objects, by_object, now, batch.files)
+        )
     elif kind is AnswerKind.MASK:
         for obj in objects:
             masks = [v for a, _w in by_object.get(obj.id, []) if (v := _answer(a.answer, kind)) is not None]

@@ -29,11 +29,12 @@ from opentruth.cloud.session import RoleSession
 from opentruth.db import repo_jobs, repo_objects
 from opentruth.db.models import JobStatus, LabelingJob, ObjectState
 from opentruth.errors import DataObjectError, OpenTruthError
-from opentruth.labeling import autolabel, custom, encryption, videotasks
+from opentruth.labeling import autolabel, custom, encryption, pointcloud, videotasks
 from opentruth.labeling.answers import AnswerKind
 from opentruth.labeling.joblog import JobLog
 from opentruth.labeling.jobstep import JobSteps, reading_input
 from opentruth.labeling.manifest import LabelConfig, read_manifest
+from opentruth.labeling.pointcloud import ingest as pc_ingest
 from opentruth.labeling.requirements import FATAL, derive_requirements, parse_s3_uri
 from opentruth.labeling.tasks import Behaviour
 
@@ -139,6 +140,7 @@ def ingest(
         if behaviour.answer_kind is AnswerKind.VIDEO and labels is not None
         else None
     )
+    point_cloud = pointcloud.is_point_cloud(behaviour.suffix)
     total = 0
 
     def flush(more: bool) -> bool:
@@ -194,7 +196,10 @@ def ingest(
                     with reading_input(f"manifest line {line.lineno}: source-ref", line.source):
                         text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
             batch.append((line.index, orjson.dumps(line.data).decode("utf-8")))
-            inputs.append(behaviour.task_input(line.data, label_names, text))
+            if point_cloud:  # its frames are read through the role; a bad one fails its object
+                inputs.append(pc_ingest.for_line(store, behaviour.suffix, line, labels, failed))
+            else:
+                inputs.append(behaviour.task_input(line.data, label_names, text))
             if len(batch) >= INGEST_BATCH and not flush(more=True):
                 return total
     flush(more=False)

@@ -24,7 +24,7 @@ from opentruth.cloud.session import RoleAccessDeniedError, RoleSession
 from opentruth.db import repo_jobs, repo_objects, repo_tasks, repo_work
 from opentruth.db.models import JobStatus, LabelingJob, ObjectState, WorkState
 from opentruth.errors import NotFoundError, OpenTruthError, ValidationError
-from opentruth.labeling import autolabel, custom, encryption
+from opentruth.labeling import autolabel, custom, encryption, pointcloud
 from opentruth.labeling.ingest import Opening, ingest, preflight
 from opentruth.labeling.joblog import JobLog
 from opentruth.labeling.jobs import Kick
@@ -228,6 +228,8 @@ class JobRunner:
                 return
             if not opened_before:
                 repo_jobs.transition_job(s, job_id, JobStatus.IN_PROGRESS, now=self.res.clock())
+        if pointcloud.is_point_cloud(behaviour.suffix):  # objects failed at ingest may end the job
+            self.request_consolidation(job_id)
         if opened_before:
             log.event("IngestComplete", dataObjects=count)
             return

@@ -15,6 +15,7 @@ from opentruth.awsmodel.tasktypes import TaskType, task_type_of
 from opentruth.errors import ValidationError
 from opentruth.labeling.answers import AnswerKind
 from opentruth.labeling.audit import earlier_input
+from opentruth.labeling.pointcloud import SUFFIXES as POINT_CLOUD_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ _SUPPORTED: dict[str, tuple[AnswerKind, int, bool]] = {
     "VerificationSemanticSegmentation": (AnswerKind.LABEL, 1, False),
     "AdjustmentBoundingBox": (AnswerKind.BOXES, 1, False),
     "AdjustmentSemanticSegmentation": (AnswerKind.MASK, 1, False),
+    **dict.fromkeys(POINT_CLOUD_SUFFIXES, (AnswerKind.POINT_CLOUD, 1, False)),
 }
 
 

@@ -44,6 +44,7 @@ from opentruth.cloud.objectstore import S3Error
 from opentruth.cloud.session import RoleAccessDeniedError
 from opentruth.db.models import LabelingJob
 from opentruth.errors import OpenTruthError, ValidationError
+from opentruth.labeling.pointcloud import TEMPLATES as POINT_CLOUD_TEMPLATES
 from opentruth.labeling.resources import Resources
 from opentruth.labeling.tasks import behaviour_of
 from opentruth.portal import cdn
@@ -63,6 +64,7 @@ BUILTIN_TYPES = (
     "SemanticSegmentation",
     "VideoObjectDetection",
     "VideoObjectTracking",
+    *POINT_CLOUD_TEMPLATES,
 )
 
 _LOADER_RE = re.compile(r"(<script\b[^>]*?\bsrc\s*=\s*[\"']?)" + re.escape(GT_LOADER), re.IGNORECASE)
@@ -173,7 +175,8 @@ def builtin_template(task_type: str) -> str:
             f"there is no built-in template for task type {task_type}; "
             "give HumanTaskConfig.UiConfig.UiTemplateS3Uri"
         )
-    path = resources.files("opentruth.portal").joinpath("templates", "builtin", f"{task_type}.liquid.html")
+    name = POINT_CLOUD_TEMPLATES.get(task_type, task_type)
+    path = resources.files("opentruth.portal").joinpath("templates", "builtin", f"{name}.liquid.html")
     return path.read_text(encoding="utf-8")
 
 
