@@ -243,8 +243,10 @@ def create_labeling_job_problems(request: Mapping[str, Any], *, region: str | No
             f"{_describe(task)} cannot use the public workforce; use a private or vendor work team"
         )
     workers = config.get("NumberOfHumanWorkersPerDataObject")
-    if task.long_running and isinstance(workers, int) and workers != 1:
-        # DG sms-video-object-detection.md, sms-point-cloud-object-detection.md and siblings.
+    if task.long_running and "Video" in task.suffix and isinstance(workers, int) and workers != 1:
+        # DG sms-video-object-detection.md and siblings. Point clouds are left out on purpose:
+        # their consolidation of several workers (cuboids, per-point votes) is tested, and
+        # whether AWS refuses more than one worker there is not settled (see issue 19's note).
         problems.append(f"HumanTaskConfig.NumberOfHumanWorkersPerDataObject must be 1 for {_describe(task)}")
     problems += _algorithm_problems(request, task, streaming, region)
     problems += _s3_problems(request)
