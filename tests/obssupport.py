@@ -17,7 +17,7 @@ import httpx
 import uvicorn
 from botocore.config import Config
 
-from labsupport import TRUST, job_request
+from labsupport import TRUST, job_request, seed_policy
 from opentruth.api.bootstrap import BootstrapResult, bootstrap
 from opentruth.db import repo_workforce
 from opentruth.db.iam_secrets import SecretBox
@@ -176,3 +176,13 @@ def run_job(full: Full, name: str, role: str, policy: dict[str, Any]) -> dict[st
     label_all(full.url, name, "ann")
     label_all(full.url, name, "bob")
     return wait_status(full, name, {"Completed", "Failed"})
+
+
+def create_execution_role(full: Full, buckets: list[str], name: str = "GroundTruthExecution") -> None:
+    """Create, through boto3, the execution role that Ground Truth's trust and the seed's policy
+    for ``buckets`` describe (what a system test's job runs as)."""
+    iam = full.client("iam")
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST))
+    iam.put_role_policy(
+        RoleName=name, PolicyName="execution", PolicyDocument=json.dumps(seed_policy(buckets))
+    )

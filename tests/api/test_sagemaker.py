@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from labsupport import TRUST, job_request, seed_policy
-from obssupport import Full, full_server
+from obssupport import Full, create_execution_role, full_server
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +54,7 @@ def _label(url: str, job: str, user: str) -> int:
 
 
 def test_ground_truth_flow_with_boto3(full: Full) -> None:
-    iam = full.client("iam")
-    iam.create_role(RoleName="GroundTruthExecution", AssumeRolePolicyDocument=json.dumps(TRUST))
-    iam.put_role_policy(
-        RoleName="GroundTruthExecution",
-        PolicyName="execution",
-        PolicyDocument=json.dumps(seed_policy(["input-data", "output-data"])),
-    )
+    create_execution_role(full, ["input-data", "output-data"])
     sm = full.client("sagemaker")
     team = sm.create_workteam(
         WorkteamName="labelers",

@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 from conftest import gt_schema_errors
-from labsupport import GT, REGION, TRUST, seed_policy
-from obssupport import Full, full_server, wait_status
+from labsupport import GT, REGION
+from obssupport import Full, create_execution_role, full_server, wait_status
 
 SIZE = {"width": 64, "height": 48}
 TEMPLATE = "<crowd-form><crowd-classifier name='c'></crowd-classifier></crowd-form>"
@@ -25,13 +25,7 @@ TEMPLATE = "<crowd-form><crowd-classifier name='c'></crowd-classifier></crowd-fo
 @pytest.fixture(scope="module")
 def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Full]:
     for f in full_server(tmp_path_factory.mktemp("data"), objects=1):
-        iam = f.client("iam")
-        iam.create_role(RoleName="GroundTruthExecution", AssumeRolePolicyDocument=json.dumps(TRUST))
-        iam.put_role_policy(
-            RoleName="GroundTruthExecution",
-            PolicyName="execution",
-            PolicyDocument=json.dumps(seed_policy(["input-data", "output-data"])),
-        )
+        create_execution_role(f, ["input-data", "output-data"])
         s3 = f.client("s3")
         s3.put_object(Bucket="input-data", Key="pic.png", Body=b"png")
         s3.put_object(

@@ -13,21 +13,14 @@ import httpx
 import pytest
 
 from conftest import gt_schema_errors
-from labsupport import TRUST, seed_policy
-from obssupport import Full, full_server, wait_status
+from obssupport import Full, create_execution_role, full_server, wait_status
 from videosupport import box_answer, label_config, put_sequence, video_request
 
 
 @pytest.fixture(scope="module")
 def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Full]:
     for f in full_server(tmp_path_factory.mktemp("data"), objects=1):
-        iam = f.client("iam")
-        iam.create_role(RoleName="GroundTruthExecution", AssumeRolePolicyDocument=json.dumps(TRUST))
-        iam.put_role_policy(
-            RoleName="GroundTruthExecution",
-            PolicyName="execution",
-            PolicyDocument=json.dumps(seed_policy(["input-data", "output-data"])),
-        )
+        create_execution_role(f, ["input-data", "output-data"])
         s3 = f.client("s3")
 
         def put(uri: str, body: bytes, s3: Any = s3) -> None:

@@ -66,6 +66,12 @@ BUILTIN_TYPES = (
     "VideoObjectTracking",
     *POINT_CLOUD_TEMPLATES,
 )
+#: Types that share one template file (what differs between them comes with the task input).
+_SHARED_TEMPLATES = {
+    "VideoObjectDetection": "Video",
+    "VideoObjectTracking": "Video",
+    **POINT_CLOUD_TEMPLATES,
+}
 
 _LOADER_RE = re.compile(r"(<script\b[^>]*?\bsrc\s*=\s*[\"']?)" + re.escape(GT_LOADER), re.IGNORECASE)
 _SCRIPT_TAG_RE = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
@@ -175,7 +181,7 @@ def builtin_template(task_type: str) -> str:
             f"there is no built-in template for task type {task_type}; "
             "give HumanTaskConfig.UiConfig.UiTemplateS3Uri"
         )
-    name = POINT_CLOUD_TEMPLATES.get(task_type, task_type)
+    name = _SHARED_TEMPLATES.get(task_type, task_type)
     path = resources.files("opentruth.portal").joinpath("templates", "builtin", f"{name}.liquid.html")
     return path.read_text(encoding="utf-8")
 
