@@ -7,7 +7,9 @@ import json
 import zlib
 from typing import Any
 
-from labsupport import Lab, label_all
+from labeling.test_streaming import IN_TOPIC, OUT_TOPIC, _drive, streaming_policy
+from labsupport import Lab, label_all, make_role
+from opentruth.db import repo_jobs, repo_objects
 from opentruth.labeling.pointcloud.outputs import encode_point_labels
 from pcsupport import (
     LABEL_CONFIG,
@@ -323,3 +325,43 @@ def test_adjustment_without_audit_attribute_fails_the_job(lab: Lab) -> None:
     assert d["FailureReason"].startswith(
         "ClientError: Adjustment3DPointCloudObjectDetection jobs need auditLabelAttributeName"
     )
+
+
+def test_streaming_point_cloud_job_reads_each_frame_and_drops_a_bad_one(lab: Lab, gt_schema: Check) -> None:
+    """Streaming intake builds point cloud task inputs through the same family hook as the
+    manifest's ingest: the frame is read through the role, and a bad frame drops its message."""
+    lab.roles.add(make_role(streaming_policy()))
+    put_frame(_put(lab), "s3://input-data/pc/live.bin", "binary/xyzi", n=300)
+    lab.put("s3://input-data/pc/live-bad.bin", b"\x00" * 18)  # not whole xyzi points
+    lab.put("s3://input-data/live-pc/labels.json", json.dumps(LABEL_CONFIG))
+    lab.put("s3://input-data/pc/images/cam0.png", b"\x89PNG not really")
+    topics = lab.runner.streaming.topics
+    for name in ("labeling-input", "labeling-output"):
+        topics.create_topic(name)
+    req = pc_request("live-pc", "3DPointCloudObjectDetection", "PointCloudObjectDetection", attr="boxes")
+    req["InputConfig"] = {"DataSource": {"SnsDataSource": {"SnsTopicArn": IN_TOPIC}}}
+    req["OutputConfig"]["SnsTopicArn"] = OUT_TOPIC
+    lab.jobs.create(req)
+    lab.runner.run_pending()
+    topics.publish(IN_TOPIC, json.dumps(single_frame_line("s3://input-data/pc/live.bin", "binary/xyzi")))
+    bad = single_frame_line("s3://input-data/pc/live-bad.bin", "binary/xyzi", camera=False)
+    topics.publish(IN_TOPIC, json.dumps(bad))
+    _drive(lab)
+    task = lab.workers.next_task(lab.identities[0], "live-pc")
+    assert task is not None
+    (frame,) = task["taskInput"]["frames"]
+    assert frame["points"] == 300 + 300 // 4 + 300 // 8 and frame["images"][0]["fx"] == 500.0
+    assert task["taskInput"]["labelCategoryConfig"]["frameAttributes"][0]["name"] == "Weather"
+    assert lab.workers.next_task(lab.identities[1], "live-pc") is None  # the bad one is dropped
+    answer = {
+        "pointCloudFrames": [{"frameNo": frame["frameNo"], "cuboids": [cuboid()], "frameAttributes": {}}]
+    }
+    lab.workers.submit(lab.identities[0], task["taskId"], {"crowd-point-cloud": answer})
+    _drive(lab)
+    with lab.res.db.read() as s:
+        job = repo_jobs.get_job(s, "live-pc", account_id=lab.res.account)
+        (obj,) = list(repo_objects.iter_objects(s, job.id))
+        assert obj.state == "consolidated"
+        line = json.loads(str(obj.output_line))
+    assert gt_schema("output-manifest-line.point-cloud-object-detection", line, "boxes") == []
+    assert line["boxes"]["annotations"][0]["object-name"] == "Car:1"

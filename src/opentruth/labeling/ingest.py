@@ -16,9 +16,9 @@ labeling, a volume key's payload cache), which see every object before a worker 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from sqlalchemy.orm import Session
@@ -39,6 +39,52 @@ from opentruth.labeling.requirements import FATAL, derive_requirements, parse_s3
 from opentruth.labeling.tasks import Behaviour
 
 INGEST_BATCH = 1000
+
+
+class FamilyHook(Protocol):
+    """A task family that builds each object's task input from files its manifest line names
+    (video frames, point clouds), read through the job's role.
+
+    :meth:`task_input` returns the worker's task input for one line, or raises
+    :class:`~opentruth.errors.DataObjectError` whose message names the file, the frame number
+    and what is wrong: the ingest stores the line and fails only that object, as Ground Truth
+    does (streaming intake drops the message). Anything else it raises (a denial by the role, a
+    ``ValidationError`` that is the job's own mistake) fails the job. ``where`` names the line in
+    messages: ``manifest line 3``, or a streaming message.
+    """
+
+    def task_input(self, line: Mapping[str, Any], where: str) -> dict[str, Any]: ...
+
+
+def has_family_hook(behaviour: Behaviour) -> bool:
+    """Whether the task type's lines go through a :class:`FamilyHook` (video frames, point clouds)."""
+    return behaviour.answer_kind is AnswerKind.VIDEO or pointcloud.is_point_cloud(behaviour.suffix)
+
+
+def family_hook(
+    steps: JobSteps,
+    job: LabelingJob,
+    behaviour: Behaviour,
+    labels: LabelConfig | None,
+    session: RoleSession,
+    store: AuthorizedObjectStore,
+) -> FamilyHook | None:
+    """The job's family hook, or None when its lines become task inputs as they are.
+
+    Made once per ingest (or streaming pull), so the job-level checks of the label category
+    file (an adjustment job's ``auditLabelAttributeName``) fail the job before any line is read.
+    """
+    if behaviour.answer_kind is AnswerKind.VIDEO:
+        if labels is None:
+            return None  # without label categories there is nothing to build: lines go in as they are
+        return videotasks.VideoIngest(behaviour.suffix, job.request, labels, store)
+    if pointcloud.is_point_cloud(behaviour.suffix):
+
+        def check(bucket: str, key: str) -> None:
+            steps.check_object(session, bucket, key)
+
+        return pc_ingest.PointCloudIngest(behaviour.suffix, labels, store, check=check)
+    return None
 
 
 def preflight(steps: JobSteps, job: LabelingJob, session: RoleSession) -> None:
@@ -135,12 +181,7 @@ def ingest(
     # as Ground Truth fails only that object.
     failed: list[repo_objects.ObjectResult] = []
     log = JobLog(res, session, job.name)
-    video = (
-        videotasks.VideoIngest(behaviour.suffix, job.request, labels, store)
-        if behaviour.answer_kind is AnswerKind.VIDEO and labels is not None
-        else None
-    )
-    point_cloud = pointcloud.is_point_cloud(behaviour.suffix)
+    hook = family_hook(steps, job, behaviour, labels, session, store)
     total = 0
 
     def flush(more: bool) -> bool:
@@ -176,29 +217,23 @@ def ingest(
             total += 1
             if line.index < start:
                 continue
-            if video is not None:
-                batch.append((line.index, orjson.dumps(line.data).decode("utf-8")))
+            batch.append((line.index, orjson.dumps(line.data).decode("utf-8")))
+            if hook is not None:
                 try:
-                    inputs.append(video.task_input(line.data, f"manifest line {line.lineno}"))
+                    inputs.append(hook.task_input(line.data, f"manifest line {line.lineno}"))
                 except DataObjectError as exc:
                     inputs.append(None)
                     failed.append(
                         repo_objects.ObjectResult(line.index, ObjectState.FAILED, failure_reason=exc.message)
                     )
-                if len(batch) >= INGEST_BATCH and not flush(more=True):
-                    return total
-                continue
-            text = None
-            if line.is_reference:
-                ref = parse_s3_uri(line.source, f"manifest line {line.lineno}: source-ref")
-                steps.check_object(session, ref.bucket, ref.key)
-                if behaviour.text:
-                    with reading_input(f"manifest line {line.lineno}: source-ref", line.source):
-                        text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
-            batch.append((line.index, orjson.dumps(line.data).decode("utf-8")))
-            if point_cloud:  # its frames are read through the role; a bad one fails its object
-                inputs.append(pc_ingest.for_line(store, behaviour.suffix, line, labels, failed))
             else:
+                text = None
+                if line.is_reference:
+                    ref = parse_s3_uri(line.source, f"manifest line {line.lineno}: source-ref")
+                    steps.check_object(session, ref.bucket, ref.key)
+                    if behaviour.text:
+                        with reading_input(f"manifest line {line.lineno}: source-ref", line.source):
+                            text = store.get_object(ref.bucket, ref.key).body.decode("utf-8", "replace")
                 inputs.append(behaviour.task_input(line.data, label_names, text))
             if len(batch) >= INGEST_BATCH and not flush(more=True):
                 return total

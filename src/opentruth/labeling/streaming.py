@@ -41,8 +41,7 @@ from opentruth.db.models import JobStatus, LabelingJob, ObjectState
 from opentruth.db.repo_objects import ObjectResult
 from opentruth.db.repository import for_update
 from opentruth.errors import DataObjectError, ValidationError
-from opentruth.labeling import videotasks
-from opentruth.labeling.answers import AnswerKind
+from opentruth.labeling.ingest import FamilyHook, family_hook, has_family_hook
 from opentruth.labeling.joblog import JobLog
 from opentruth.labeling.jobstep import JobSteps, reading_input
 from opentruth.labeling.requirements import parse_s3_uri
@@ -270,12 +269,12 @@ class StreamingJobs:
         store = self.res.job_store(session)
         labels = self._label_names(job, store)
         prepared: list[tuple[StreamObject, str, dict[str, Any]]] = []
-        video = self._video(job, behaviour, store)
+        hook = self._hook(job, behaviour, session, store)
         for obj in objects:
-            if video is not None:
-                # A sequence file is read through the role; a bad one drops only its message.
+            if hook is not None:
+                # The family reads the line's files through the role; bad data drops only its message.
                 try:
-                    task_input = video.task_input(obj.line, f"message {obj.key}")
+                    task_input = hook.task_input(obj.line, f"message {obj.key}")
                 except DataObjectError as exc:
                     JobLog(self.res, session, job.name).event("InvalidInput", reason=exc.message)
                     continue
@@ -309,13 +308,14 @@ class StreamingJobs:
                 repo_messaging.touch_streaming_job(s, job.id, now)
         return added
 
-    def _video(
-        self, job: LabelingJob, behaviour: Behaviour, store: AuthorizedObjectStore
-    ) -> videotasks.VideoIngest | None:
-        if behaviour.answer_kind is not AnswerKind.VIDEO:
-            return None
+    def _hook(
+        self, job: LabelingJob, behaviour: Behaviour, session: RoleSession, store: AuthorizedObjectStore
+    ) -> FamilyHook | None:
+        """The job's family hook (video frames, point clouds), as the manifest's ingest uses it."""
+        if not has_family_hook(behaviour):
+            return None  # the label category file is read only when a family needs it
         config = self.steps.labels(job, behaviour, store)
-        return videotasks.VideoIngest(behaviour.suffix, job.request, config, store) if config else None
+        return family_hook(self.steps, job, behaviour, config, session, store)
 
     def _label_names(self, job: LabelingJob, store: AuthorizedObjectStore) -> tuple[str, ...]:
         found = self._labels.get(job.id)

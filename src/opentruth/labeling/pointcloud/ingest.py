@@ -6,18 +6,18 @@ every frame file (parsed, so a bad frame is found before a worker opens it), and
 camera image exists. An adjustment job also reads the earlier job's labels (``SeqLabel.json``
 or the ``.zlib`` point labels) named by ``auditLabelAttributeName``.
 
-A problem with the data fails **only that object**, as Ground Truth does: :func:`task_input`
-returns a :class:`Failed` with the file, the frame number and what is wrong. A denial by the
-role is not the data's fault: it propagates and fails the job with Ground Truth's reason, as for
-any other data object.
+A problem with the data fails **only that object**, as Ground Truth does:
+:meth:`PointCloudIngest.task_input`, the ingest's family hook, raises
+:class:`~opentruth.errors.DataObjectError` with the file, the frame number and what is wrong. A
+denial by the role is not the data's fault: it propagates and fails the job with Ground Truth's
+reason, as for any other data object.
 """
 
 from __future__ import annotations
 
 import base64
 import zlib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -25,26 +25,18 @@ import orjson
 from opentruth.awsmodel.s3uri import parse_s3_uri
 from opentruth.cloud.authorized_store import AuthorizedObjectStore
 from opentruth.cloud.objectstore import S3Error
-from opentruth.db.models import ObjectState
-from opentruth.db.repo_objects import ObjectResult
-from opentruth.errors import ValidationError
-from opentruth.labeling.manifest import LabelConfig, ManifestLine
+from opentruth.errors import DataObjectError, ValidationError
+from opentruth.labeling.manifest import LabelConfig
 from opentruth.labeling.pointcloud import Kind, is_adjustment, kind_of
 from opentruth.labeling.pointcloud.frames import FrameError, parse_frame
 from opentruth.labeling.pointcloud.inputs import InputError, Sequence, sequence_file, single_frame
+from opentruth.labeling.requirements import parse_s3_uri as parse_location
 
-__all__ = ["Failed", "config_view", "for_line", "task_input"]
+__all__ = ["PointCloudIngest", "config_view", "task_input"]
 
 #: A frame read into memory at ingest may be at most this large (Ground Truth recommends 500K
 #: points per frame; 1M points of xyzirgb are 28 MB).
 MAX_FRAME_BYTES = 64 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Failed:
-    """The object cannot be labeled; ``reason`` becomes its failure reason."""
-
-    reason: str
 
 
 def _read(store: AuthorizedObjectStore, uri: str, what: str) -> bytes:
@@ -102,6 +94,49 @@ def _sequence(store: AuthorizedObjectStore, line: Mapping[str, Any], kind: Kind,
     return sequence_file(_read(store, uri, "sequence file"), uri)
 
 
+class PointCloudIngest:
+    """The ingest's family hook for point cloud jobs (see :class:`opentruth.labeling.ingest.FamilyHook`).
+
+    ``check`` is the ingest's ``s3:GetObject`` check of a line's ``source-ref`` (the frame or the
+    sequence file), made before the files are read, as for the data object of any other job.
+    An adjustment job without ``auditLabelAttributeName`` is the job's mistake, not an object's:
+    it fails the job (``ClientError``) here, before any object is stored.
+    """
+
+    def __init__(
+        self,
+        suffix: str,
+        labels: LabelConfig | None,
+        store: AuthorizedObjectStore,
+        check: Callable[[str, str], None],
+    ) -> None:
+        self.suffix = suffix
+        self.store = store
+        self.check = check
+        self.labels = labels.labels if labels else ()
+        self.document: Mapping[str, Any] = labels.document if labels else {}
+        audit = self.document.get("auditLabelAttributeName")
+        if is_adjustment(suffix) and (not isinstance(audit, str) or not audit):
+            raise ValidationError(
+                f"{suffix} jobs need auditLabelAttributeName in the label category file: the "
+                "LabelAttributeName of the earlier job whose labels they adjust"
+            )
+
+    def task_input(self, line: Mapping[str, Any], where: str) -> dict[str, Any]:
+        """The task input of one line; :class:`DataObjectError` fails only its object.
+
+        ``where`` names the line in messages (``manifest line 3``, or a streaming message).
+        """
+        source = line.get("source-ref")
+        if isinstance(source, str):
+            ref = parse_location(source, f"{where}: source-ref")
+            self.check(ref.bucket, ref.key)
+        try:
+            return task_input(self.store, self.suffix, line, self.labels, self.document, where)
+        except InputError as exc:
+            raise DataObjectError(str(exc)) from None
+
+
 def task_input(
     store: AuthorizedObjectStore,
     suffix: str,
@@ -109,39 +144,37 @@ def task_input(
     labels: tuple[str, ...],
     document: Mapping[str, Any],
     where: str,
-) -> dict[str, Any] | Failed:
-    """The task input of one manifest line of a point cloud job, or why its object fails.
+) -> dict[str, Any]:
+    """The task input of one manifest line of a point cloud job; :class:`InputError` says why
+    its object cannot be labeled.
 
     ``where`` names the line (``manifest line 3``); ``document`` is the label category file.
     """
     kind = kind_of(suffix)
-    try:
-        seq = _sequence(store, line, kind, where)
-        frames = []
-        for spec in seq.frames:
-            data = _read(store, spec.uri, f"{spec.where(seq.source)}: frame file")
-            try:
-                frame = parse_frame(data, spec.format)
-            except FrameError as exc:
-                raise InputError(f"{spec.where(seq.source)}: {exc}") from None
-            for image in spec.images:
-                _exists(store, image["uri"], f"{spec.where(seq.source)}: camera image")
-            low, high = frame.bounds()
-            frames.append({**spec.task_view(), "points": frame.count, "bounds": [low, high]})
-        if kind == "segmentation" and frames[0]["points"] == 0:
-            raise InputError(f"{seq.frames[0].where(seq.source)}: the frame has no points to label")
-        result: dict[str, Any] = {
-            "taskObject": line.get("source-ref"),
-            "labels": list(labels),
-            "kind": kind,
-            "frames": frames,
-            "sequence": seq.header(),
-            "labelCategoryConfig": config_view(document),
-        }
-        if is_adjustment(suffix):
-            result["previous"] = _previous(store, line, kind, document, frames, where)
-    except InputError as exc:
-        return Failed(str(exc))
+    seq = _sequence(store, line, kind, where)
+    frames = []
+    for spec in seq.frames:
+        data = _read(store, spec.uri, f"{spec.where(seq.source)}: frame file")
+        try:
+            frame = parse_frame(data, spec.format)
+        except FrameError as exc:
+            raise InputError(f"{spec.where(seq.source)}: {exc}") from None
+        for image in spec.images:
+            _exists(store, image["uri"], f"{spec.where(seq.source)}: camera image")
+        low, high = frame.bounds()
+        frames.append({**spec.task_view(), "points": frame.count, "bounds": [low, high]})
+    if kind == "segmentation" and frames[0]["points"] == 0:
+        raise InputError(f"{seq.frames[0].where(seq.source)}: the frame has no points to label")
+    result: dict[str, Any] = {
+        "taskObject": line.get("source-ref"),
+        "labels": list(labels),
+        "kind": kind,
+        "frames": frames,
+        "sequence": seq.header(),
+        "labelCategoryConfig": config_view(document),
+    }
+    if is_adjustment(suffix):
+        result["previous"] = _previous(store, line, kind, document, frames, where)
     return result
 
 
@@ -217,36 +250,3 @@ def _cuboid_answer(annotation: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in annotation.items() if k not in ("class-id", "object-name")}
     out["label"] = name.rsplit(":", 1)[0] if ":" in name else name
     return out
-
-
-def for_line(
-    store: AuthorizedObjectStore,
-    suffix: str,
-    line: ManifestLine,
-    labels: LabelConfig | None,
-    failed: list[ObjectResult],
-) -> dict[str, Any] | None:
-    """The runner's ingest hook: the line's task input, or None with its failure in ``failed``.
-
-    An adjustment job without ``auditLabelAttributeName`` is the job's mistake, not an object's:
-    it fails the job (``ClientError``) before any object is stored.
-    """
-    document = labels.document if labels else {}
-    audit = document.get("auditLabelAttributeName")
-    if is_adjustment(suffix) and (not isinstance(audit, str) or not audit):
-        raise ValidationError(
-            f"{suffix} jobs need auditLabelAttributeName in the label category file: the "
-            "LabelAttributeName of the earlier job whose labels they adjust"
-        )
-    made = task_input(
-        store,
-        suffix,
-        line.data,
-        labels.labels if labels else (),
-        document,
-        f"manifest line {line.lineno}",
-    )
-    if isinstance(made, Failed):
-        failed.append(ObjectResult(line.index, ObjectState.FAILED, failure_reason=made.reason))
-        return None
-    return made
