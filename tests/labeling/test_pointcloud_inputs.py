@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from opentruth.errors import ValidationError
+from opentruth.errors import DataObjectError, ValidationError
 from opentruth.labeling.pointcloud import answers
 from opentruth.labeling.pointcloud.cuboids import consolidate_frame, consolidate_tracks, iou3d
 from opentruth.labeling.pointcloud.frames import (
@@ -18,8 +18,9 @@ from opentruth.labeling.pointcloud.frames import (
     parse_frame,
     resolve_format,
 )
-from opentruth.labeling.pointcloud.inputs import InputError, sequence_file, single_frame
+from opentruth.labeling.pointcloud.inputs import sequence_file, single_frame
 from opentruth.labeling.pointcloud.outputs import encode_point_labels
+from opentruth.labeling.sequences import parse_sequence
 from pcsupport import CAMERA, cuboid, scene, sequence_doc, single_frame_line
 
 
@@ -77,9 +78,15 @@ def test_single_frame_line_with_camera() -> None:
     ("change", "message"),
     [
         (lambda m: m.pop("unix-timestamp"), "source-ref-metadata.unix-timestamp must be a number"),
-        (lambda m: m.update(prefix="s3://b/no-slash"), "prefix must be an s3:// URI that ends with"),
+        (
+            lambda m: m.update(prefix="s3://b/no-slash"),
+            "manifest line 4: source-ref-metadata: 'prefix' must be an s3://bucket/prefix/ URI ending in '/'",
+        ),
         (lambda m: m["images"][0].pop("fx"), r"images\[0\].fx must be a number"),
-        (lambda m: m["images"][0].update({"image-path": "../x.png"}), "must stay under prefix"),
+        (
+            lambda m: m["images"][0].update({"image-path": "../x.png"}),
+            r"images\[0\]: 'image-path' must be a file name under the prefix, not '../x.png'",
+        ),
         (lambda m: m.update(images=[CAMERA] * 9), "up to 8"),
         (lambda m: m["ego-vehicle-pose"].pop("heading"), "ego-vehicle-pose.heading must be an object"),
     ],
@@ -87,7 +94,7 @@ def test_single_frame_line_with_camera() -> None:
 def test_single_frame_errors(change: Any, message: str) -> None:
     line = json.loads(json.dumps(single_frame_line("s3://b/pc/a.bin", "binary/xyzi")))
     change(line["source-ref-metadata"])
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(DataObjectError, match=message):
         single_frame(line, "manifest line 4")
 
 
@@ -101,21 +108,53 @@ def test_sequence_file() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update({"number-of-frames": 5}), "number-of-frames is 5 but frames lists 3"),
+        (lambda d: d.update({"number-of-frames": 5}), "'number-of-frames' is 5 but 'frames' lists 3"),
         (
             lambda d: d["frames"][2].update({"unix-timestamp": 0}),
-            "frame 12: unix-timestamp 0.0 is not after frame 11",
+            "seq.json: frame 12: unix-timestamp 0.0 is not after frame 11",
         ),
-        (lambda d: d["frames"][1].pop("frame"), "frame 11: frame must be a path"),
-        (lambda d: d.pop("seq-no"), "seq-no must be an integer"),
+        (lambda d: d["frames"][1].pop("frame"), "seq.json: frame 11: 'frame' must be a file name under"),
+        (lambda d: d.pop("seq-no"), "seq.json: 'seq-no' is missing"),
+        (lambda d: d.update({"seq-no": "1"}), "'seq-no' must be an integer"),
+        (lambda d: d["frames"][1].pop("unix-timestamp"), "frame 11: 'unix-timestamp' is missing"),
+        (
+            lambda d: d["frames"][2].update({"frame-no": 10}),
+            r"frame 10: frame-no 10 appears twice \(frames\[0\]",
+        ),
+        (
+            lambda d: d["frames"][0].update({"ego-vehicle-pose": {"position": {"x": 0, "y": 0, "z": 0}}}),
+            "frame 10: ego-vehicle-pose.heading must be an object",
+        ),
         (lambda d: d["frames"][0].update({"format": "binary/xy"}), "frame 10: format: format 'binary/xy'"),
     ],
 )
 def test_sequence_errors_name_the_frame(change: Any, message: str) -> None:
     doc = sequence_doc(3)
     change(doc)
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(DataObjectError, match=message):
         sequence_file(json.dumps(doc).encode(), "s3://b/seq.json")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update({"number-of-frames": 4}), "'number-of-frames' is 4 but 'frames' lists 3"),
+        (lambda d: d.update(prefix="s3://b/no-slash"), "'prefix' must be an s3://bucket/prefix/ URI"),
+        (lambda d: d["frames"][1].update(frame="../x.bin"), "frame 11: 'frame' must be a file name under"),
+        (lambda d: d["frames"][1].update({"unix-timestamp": "noon"}), "frame 11: 'unix-timestamp' must be a"),
+    ],
+)
+def test_video_and_point_cloud_sequences_share_one_envelope_reader(change: Any, message: str) -> None:
+    """The same broken envelope gets the same reason from both families' readers."""
+    doc = sequence_doc(3)
+    change(doc)
+    reasons = []
+    for read in (parse_sequence, sequence_file):
+        with pytest.raises(DataObjectError) as info:
+            read(json.dumps(doc).encode(), "s3://b/seq.json")
+        reasons.append(info.value.message)
+    assert reasons[0] == reasons[1]
+    assert reasons[0].startswith("sequence file s3://b/seq.json: ") and message in reasons[0]
 
 
 def test_answers_are_checked() -> None:

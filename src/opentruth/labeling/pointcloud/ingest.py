@@ -29,7 +29,7 @@ from opentruth.errors import DataObjectError, ValidationError
 from opentruth.labeling.manifest import LabelConfig
 from opentruth.labeling.pointcloud import Kind, is_adjustment, kind_of
 from opentruth.labeling.pointcloud.frames import FrameError, parse_frame
-from opentruth.labeling.pointcloud.inputs import InputError, Sequence, sequence_file, single_frame
+from opentruth.labeling.pointcloud.inputs import Sequence, sequence_file, single_frame
 from opentruth.labeling.requirements import parse_s3_uri as parse_location
 
 __all__ = ["PointCloudIngest", "config_view", "task_input"]
@@ -43,14 +43,16 @@ def _read(store: AuthorizedObjectStore, uri: str, what: str) -> bytes:
     try:
         loc = parse_s3_uri(uri, need_key=True)
     except ValueError as exc:
-        raise InputError(f"{what} {uri!r} is not an s3:// URI: {exc}") from None
+        raise DataObjectError(f"{what} {uri!r} is not an s3:// URI: {exc}") from None
     try:
         info = store.head_object(loc.bucket, loc.key)
         if info.size > MAX_FRAME_BYTES:
-            raise InputError(f"{what} {uri} is {info.size:,} bytes; at most {MAX_FRAME_BYTES:,} are read")
+            raise DataObjectError(
+                f"{what} {uri} is {info.size:,} bytes; at most {MAX_FRAME_BYTES:,} are read"
+            )
         return store.get_object(loc.bucket, loc.key).body
     except S3Error as exc:
-        raise InputError(f"{what} {uri} cannot be read: {exc.message}") from None
+        raise DataObjectError(f"{what} {uri} cannot be read: {exc.message}") from None
 
 
 def _exists(store: AuthorizedObjectStore, uri: str, what: str) -> None:
@@ -58,9 +60,9 @@ def _exists(store: AuthorizedObjectStore, uri: str, what: str) -> None:
         loc = parse_s3_uri(uri, need_key=True)
         store.head_object(loc.bucket, loc.key)
     except ValueError as exc:
-        raise InputError(f"{what} {uri!r} is not an s3:// URI: {exc}") from None
+        raise DataObjectError(f"{what} {uri!r} is not an s3:// URI: {exc}") from None
     except S3Error as exc:
-        raise InputError(f"{what} {uri} cannot be read: {exc.message}") from None
+        raise DataObjectError(f"{what} {uri} cannot be read: {exc.message}") from None
 
 
 def config_view(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -90,7 +92,7 @@ def _sequence(store: AuthorizedObjectStore, line: Mapping[str, Any], kind: Kind,
         return single_frame(dict(line), where)
     uri = line.get("source-ref")
     if not isinstance(uri, str) or not uri.startswith("s3://"):
-        raise InputError(f"{where}: source-ref must be the s3:// URI of a sequence file")
+        raise DataObjectError(f"{where}: source-ref must be the s3:// URI of a sequence file")
     return sequence_file(_read(store, uri, "sequence file"), uri)
 
 
@@ -131,10 +133,7 @@ class PointCloudIngest:
         if isinstance(source, str):
             ref = parse_location(source, f"{where}: source-ref")
             self.check(ref.bucket, ref.key)
-        try:
-            return task_input(self.store, self.suffix, line, self.labels, self.document, where)
-        except InputError as exc:
-            raise DataObjectError(str(exc)) from None
+        return task_input(self.store, self.suffix, line, self.labels, self.document, where)
 
 
 def task_input(
@@ -145,8 +144,8 @@ def task_input(
     document: Mapping[str, Any],
     where: str,
 ) -> dict[str, Any]:
-    """The task input of one manifest line of a point cloud job; :class:`InputError` says why
-    its object cannot be labeled.
+    """The task input of one manifest line of a point cloud job; :class:`DataObjectError` says
+    why its object cannot be labeled.
 
     ``where`` names the line (``manifest line 3``); ``document`` is the label category file.
     """
@@ -154,17 +153,18 @@ def task_input(
     seq = _sequence(store, line, kind, where)
     frames = []
     for spec in seq.frames:
-        data = _read(store, spec.uri, f"{spec.where(seq.source)}: frame file")
+        data = _read(store, spec.uri, f"{spec.where}: frame file")
         try:
             frame = parse_frame(data, spec.format)
         except FrameError as exc:
-            raise InputError(f"{spec.where(seq.source)}: {exc}") from None
+            raise DataObjectError(f"{spec.where}: frame file {spec.uri}: {exc}") from None
         for image in spec.images:
-            _exists(store, image["uri"], f"{spec.where(seq.source)}: camera image")
+            _exists(store, image["uri"], f"{spec.where}: camera image")
         low, high = frame.bounds()
         frames.append({**spec.task_view(), "points": frame.count, "bounds": [low, high]})
     if kind == "segmentation" and frames[0]["points"] == 0:
-        raise InputError(f"{seq.frames[0].where(seq.source)}: the frame has no points to label")
+        first = seq.frames[0]
+        raise DataObjectError(f"{first.where}: frame file {first.uri}: the frame has no points to label")
     result: dict[str, Any] = {
         "taskObject": line.get("source-ref"),
         "labels": list(labels),
@@ -189,16 +189,16 @@ def _previous(
     """The earlier job's labels, in the answer's shape, for the worker to adjust."""
     attr = document.get("auditLabelAttributeName")
     if not isinstance(attr, str) or not attr:
-        raise InputError(
+        raise DataObjectError(
             "the label category file has no auditLabelAttributeName: an adjustment job must name "
             "the LabelAttributeName of the job whose labels it adjusts"
         )
     label = line.get(attr)
     if label is None:
-        raise InputError(f"{where}: has no {attr!r} (the auditLabelAttributeName) to adjust")
+        raise DataObjectError(f"{where}: has no {attr!r} (the auditLabelAttributeName) to adjust")
     if kind == "detection":
         if not isinstance(label, dict) or not isinstance(label.get("annotations"), list):
-            raise InputError(f"{where}: {attr} must be an object with annotations (3D cuboids)")
+            raise DataObjectError(f"{where}: {attr} must be an object with annotations (3D cuboids)")
         meta = line.get(f"{attr}-metadata") or {}
         return {
             "frames": [
@@ -210,15 +210,15 @@ def _previous(
             ]
         }
     if not isinstance(label, str):
-        raise InputError(f"{where}: {attr} must be the s3:// URI of the earlier job's label file")
+        raise DataObjectError(f"{where}: {attr} must be the s3:// URI of the earlier job's label file")
     body = _read(store, label, f"{where}: earlier label file")
     if kind == "segmentation":
         try:
             classes = zlib.decompress(body)
         except zlib.error as exc:
-            raise InputError(f"{where}: earlier label file {label} is not zlib data ({exc})") from None
+            raise DataObjectError(f"{where}: earlier label file {label} is not zlib data ({exc})") from None
         if len(classes) != frames[0]["points"]:
-            raise InputError(
+            raise DataObjectError(
                 f"{where}: earlier label file {label} labels {len(classes):,} points; "
                 f"the frame has {frames[0]['points']:,}"
             )
@@ -227,7 +227,7 @@ def _previous(
         seq_label = orjson.loads(body)
         tracks = seq_label["tracking-annotations"]
     except (orjson.JSONDecodeError, KeyError, TypeError):
-        raise InputError(
+        raise DataObjectError(
             f"{where}: earlier label file {label} is not a SeqLabel.json with tracking-annotations"
         ) from None
     by_no = {f.get("frame-number"): f for f in tracks if isinstance(f, dict)}
