@@ -159,7 +159,7 @@ def parse_envelope(data: bytes, uri: str, *, max_frames: int, frame_no_required:
         given, stamp = item.get("frame-no"), item.get("unix-timestamp")
         if given is None and not frame_no_required:
             no = i
-        elif _int(given) and (given >= 0 or not frame_no_required):
+        elif isinstance(given, int) and not isinstance(given, bool) and (given >= 0 or not frame_no_required):
             no = given
         else:
             kind = "a non-negative integer" if frame_no_required else "an integer"
