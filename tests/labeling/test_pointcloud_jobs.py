@@ -365,3 +365,21 @@ def test_streaming_point_cloud_job_reads_each_frame_and_drops_a_bad_one(lab: Lab
         line = json.loads(str(obj.output_line))
     assert gt_schema("output-manifest-line.point-cloud-object-detection", line, "boxes") == []
     assert line["boxes"]["annotations"][0]["object-name"] == "Car:1"
+
+
+def test_label_category_file_is_checked_as_for_video_jobs(lab: Lab) -> None:
+    put_frame(_put(lab), "s3://input-data/pc/a.bin", "binary/xyzi", n=40)
+    config = json.loads(json.dumps(LABEL_CONFIG))
+    del config["frameAttributes"][0]["description"]  # the guide requires one for frame attributes
+    _setup(
+        lab, "badcfg", [single_frame_line("s3://input-data/pc/a.bin", "binary/xyzi", camera=False)], config
+    )
+    lab.jobs.create(
+        pc_request("badcfg", "3DPointCloudObjectDetection", "PointCloudObjectDetection", attr="b")
+    )
+    lab.runner.run_pending()
+    d = lab.jobs.describe("badcfg")
+    assert d["LabelingJobStatus"] == "Failed"
+    assert (
+        "s3://input-data/badcfg/labels.json: frameAttributes[0] ('Weather').description" in d["FailureReason"]
+    )

@@ -83,7 +83,7 @@ def family_hook(
         def check(bucket: str, key: str) -> None:
             steps.check_object(session, bucket, key)
 
-        return pc_ingest.PointCloudIngest(behaviour.suffix, labels, store, check=check)
+        return pc_ingest.PointCloudIngest(behaviour.suffix, job.request, labels, store, check=check)
     return None
 
 

@@ -6,9 +6,11 @@ cloud), ``categoryGlobalAttributes`` (asked for every label), per-label ``catego
 ``annotationType`` (video only: ``BoundingBox``, ``Polyline``, ``Polygon`` or ``Keypoint``),
 ``instructions`` and, for adjustment and verification jobs, ``auditLabelAttributeName``.
 
-:func:`parse_attribute_config` checks the file against the guide's quotas and returns what the
-worker UI shows; :func:`check_values` checks a worker's attribute answers against it. Errors
-name the file, the attribute and the rule.
+:func:`parse_attribute_config` checks the file against the guide's quotas, for both families
+(the guide's quotas are the same), and returns what the worker UI shows
+(:meth:`AttributeConfig.as_json` for video, :meth:`AttributeConfig.point_cloud_json` for 3D);
+:func:`check_values` checks a video worker's attribute answers against it. Errors name the
+file, the attribute and the rule.
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ class AttributeConfig:
         return self.global_attributes + tuple(self.label_attributes.get(label, ()))
 
     def as_json(self) -> dict[str, Any]:
-        """What the worker UI needs, in the file's spelling."""
+        """What the video worker UI needs, in the file's spelling: each label's attributes with
+        the global ones first."""
         return {
             "annotationType": self.annotation_type,
             "frameAttributes": [a.as_json() for a in self.frame_attributes],
@@ -98,6 +101,23 @@ class AttributeConfig:
             ],
             "instructions": dict(self.instructions),
             **({"auditLabelAttributeName": self.audit_label_attribute} if self.audit_label_attribute else {}),
+        }
+
+    def point_cloud_json(self) -> dict[str, Any]:
+        """What the point cloud worker UI needs, in the file's spelling: the global attributes
+        apart from each label's own, as the file gives them."""
+        return {
+            "labels": [
+                {
+                    "label": label,
+                    "categoryAttributes": [a.as_json() for a in self.label_attributes.get(label, ())],
+                    "editsAllowed": self.label_edits.get(label, "any"),
+                }
+                for label in self.labels
+            ],
+            "categoryGlobalAttributes": [a.as_json() for a in self.global_attributes],
+            "frameAttributes": [a.as_json() for a in self.frame_attributes],
+            "instructions": dict(self.instructions),
         }
 
 

@@ -26,13 +26,14 @@ from opentruth.awsmodel.s3uri import parse_s3_uri
 from opentruth.cloud.authorized_store import AuthorizedObjectStore
 from opentruth.cloud.objectstore import S3Error
 from opentruth.errors import DataObjectError, ValidationError
+from opentruth.labeling.labelattrs import AttributeConfig, parse_attribute_config
 from opentruth.labeling.manifest import LabelConfig
 from opentruth.labeling.pointcloud import Kind, is_adjustment, kind_of
 from opentruth.labeling.pointcloud.frames import FrameError, parse_frame
 from opentruth.labeling.pointcloud.inputs import Sequence, sequence_file, single_frame
 from opentruth.labeling.requirements import parse_s3_uri as parse_location
 
-__all__ = ["PointCloudIngest", "config_view", "task_input"]
+__all__ = ["PointCloudIngest", "task_input"]
 
 #: A frame read into memory at ingest may be at most this large (Ground Truth recommends 500K
 #: points per frame; 1M points of xyzirgb are 28 MB).
@@ -65,28 +66,6 @@ def _exists(store: AuthorizedObjectStore, uri: str, what: str) -> None:
         raise DataObjectError(f"{what} {uri} cannot be read: {exc.message}") from None
 
 
-def config_view(document: Mapping[str, Any]) -> dict[str, Any]:
-    """What the worker UI needs of the label category configuration (2020-03-01 dialect):
-    the labels with their ``categoryAttributes``, ``categoryGlobalAttributes``,
-    ``frameAttributes`` and ``instructions``, passed through as the file gives them."""
-    labels = []
-    for item in document.get("labels") or []:
-        if isinstance(item, dict) and isinstance(item.get("label"), str):
-            labels.append(
-                {
-                    "label": item["label"],
-                    "categoryAttributes": list(item.get("categoryAttributes") or []),
-                    "editsAllowed": item.get("editsAllowed", "any"),
-                }
-            )
-    return {
-        "labels": labels,
-        "categoryGlobalAttributes": list(document.get("categoryGlobalAttributes") or []),
-        "frameAttributes": list(document.get("frameAttributes") or []),
-        "instructions": dict(document.get("instructions") or {}),
-    }
-
-
 def _sequence(store: AuthorizedObjectStore, line: Mapping[str, Any], kind: Kind, where: str) -> Sequence:
     if kind != "tracking":
         return single_frame(dict(line), where)
@@ -108,6 +87,7 @@ class PointCloudIngest:
     def __init__(
         self,
         suffix: str,
+        request: Mapping[str, Any],
         labels: LabelConfig | None,
         store: AuthorizedObjectStore,
         check: Callable[[str, str], None],
@@ -117,8 +97,12 @@ class PointCloudIngest:
         self.check = check
         self.labels = labels.labels if labels else ()
         self.document: Mapping[str, Any] = labels.document if labels else {}
-        audit = self.document.get("auditLabelAttributeName")
-        if is_adjustment(suffix) and (not isinstance(audit, str) or not audit):
+        uri = str(request.get("LabelCategoryConfigS3Uri", "label category file"))
+        # The label category file's 2020-03-01 attributes, checked as for video frame jobs.
+        self.config = (
+            parse_attribute_config(self.document, uri, video=False) if labels else AttributeConfig(labels=())
+        )
+        if is_adjustment(suffix) and not self.config.audit_label_attribute:
             raise ValidationError(
                 f"{suffix} jobs need auditLabelAttributeName in the label category file: the "
                 "LabelAttributeName of the earlier job whose labels they adjust"
@@ -133,7 +117,7 @@ class PointCloudIngest:
         if isinstance(source, str):
             ref = parse_location(source, f"{where}: source-ref")
             self.check(ref.bucket, ref.key)
-        return task_input(self.store, self.suffix, line, self.labels, self.document, where)
+        return task_input(self.store, self.suffix, line, self.labels, self.config, self.document, where)
 
 
 def task_input(
@@ -141,13 +125,15 @@ def task_input(
     suffix: str,
     line: Mapping[str, Any],
     labels: tuple[str, ...],
+    config: AttributeConfig,
     document: Mapping[str, Any],
     where: str,
 ) -> dict[str, Any]:
     """The task input of one manifest line of a point cloud job; :class:`DataObjectError` says
     why its object cannot be labeled.
 
-    ``where`` names the line (``manifest line 3``); ``document`` is the label category file.
+    ``where`` names the line (``manifest line 3``); ``document`` is the label category file and
+    ``config`` its checked attributes.
     """
     kind = kind_of(suffix)
     seq = _sequence(store, line, kind, where)
@@ -171,7 +157,7 @@ def task_input(
         "kind": kind,
         "frames": frames,
         "sequence": seq.header(),
-        "labelCategoryConfig": config_view(document),
+        "labelCategoryConfig": config.point_cloud_json(),
     }
     if is_adjustment(suffix):
         result["previous"] = _previous(store, line, kind, document, frames, where)
