@@ -137,6 +137,40 @@ def test_detection_cuboid_drawn_moved_and_projected(page: Page, app: LiveApp) ->
     assert line["cars-metadata"]["dataset-object-attributes"] == {"Weather": "Sunny"}
 
 
+def test_a_pointer_read_at_once_after_a_view_change_sees_the_new_camera(page: Page, app: LiveApp) -> None:
+    """The cameras are placed when a pointer is read, not only at the next animation frame: on a
+    loaded machine a click can follow the key that changed the view before the browser paints."""
+    _job(
+        app,
+        "pc-view-ui",
+        "3DPointCloudObjectDetection",
+        "PointCloudObjectDetection",
+        "cars",
+        [_single(app, "v.bin", "binary/xyzi")],
+    )
+    login(page, app, "ann")
+    frame = start_working(page, "pc-view-ui")
+    _view(frame)
+    element = frame.locator("crowd-point-cloud")
+    # Each step changes the view and reads the canvas's centre in one task: no frame between them.
+    hits = element.evaluate(
+        """el => {
+          const r = el.canvas.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+          const read = () => el.view.planePoint(x, y, 0);
+          el.setView("top"); const top = read();
+          el.view.lookAt(15, -2, 0); const panned = read();
+          el.view.wheel(400); const zoomed = el.view.planePoint(x, r.top, 0);
+          el.view.lookAt(10, 0, 0); el.setView("orbit"); const orbit = read();
+          return [top, panned, zoomed, orbit, el.view.zoom];
+        }"""
+    )
+    top, panned, zoomed, orbit, zoom = hits
+    assert top[:2] == pytest.approx([10, 0], abs=1e-3)  # centred on the ego vehicle
+    assert panned[:2] == pytest.approx([15, -2], abs=1e-3)
+    assert zoomed[:2] == pytest.approx([15, -2 + zoom], abs=1e-2)  # the top edge is ``zoom`` metres away
+    assert orbit == pytest.approx([10, 0, 0], abs=1e-3)
+
+
 def test_tracking_across_frames_with_copy_and_interpolation(page: Page, app: LiveApp) -> None:
     doc = sequence_doc(3)
     for i, f in enumerate(doc["frames"]):

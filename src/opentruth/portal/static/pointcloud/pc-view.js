@@ -93,6 +93,18 @@ export class View {
     o.updateProjectionMatrix();
   }
 
+  /**
+   * Place the current camera now and update its matrices. The render loop places it once per
+   * animation frame, but a pointer can be read before the next one comes (a click right after a
+   * view key, a pan or a zoom, on a loaded machine): the ray of a camera not yet moved would put
+   * a new cuboid where the previous view had the pointer, and miss the one under it.
+   */
+  sync() {
+    var w = this.canvas.clientWidth, h = this.canvas.clientHeight;
+    if (w && h) this.place(w / h);
+    this.camera().updateMatrixWorld();
+  }
+
   setMode(mode) { this.mode = mode; this.dirty = true; }
 
   /**
@@ -194,6 +206,7 @@ export class View {
   }
 
   _ray(x, y) {
+    this.sync();
     var r = this.canvas.getBoundingClientRect();
     var ndc = new THREE.Vector2(((x - r.left) / r.width) * 2 - 1, -((y - r.top) / r.height) * 2 + 1);
     this.raycaster.setFromCamera(ndc, this.camera());
@@ -222,8 +235,8 @@ export class View {
   pointsNear(x, y, radius) {
     if (!this.positions) return [];
     var r = this.canvas.getBoundingClientRect();
+    this.sync();
     var cam = this.camera();
-    cam.updateMatrixWorld();
     var m = new THREE.Matrix4().multiplyMatrices(cam.projectionMatrix, cam.matrixWorldInverse).elements;
     var px = x - r.left, py = y - r.top, w = r.width, h = r.height, r2 = radius * radius;
     var out = [], P = this.positions;
@@ -247,6 +260,7 @@ export class View {
       this.elevation = Math.max(-0.2, Math.min(1.5, this.elevation + dy * 0.008));
     } else {
       var scale = this.mode === "orbit" ? this.radius / 600 : (2 * this.zoom) / (this.canvas.clientHeight || 1);
+      this.sync();  // pan along the axes of the camera as it is now, not as last drawn
       var cam = this.camera();
       var right = new THREE.Vector3().setFromMatrixColumn(cam.matrixWorld, 0);
       var up = new THREE.Vector3().setFromMatrixColumn(cam.matrixWorld, 1);
