@@ -128,7 +128,10 @@
     collect() {
       var out = {};
       this.fields().forEach(function (f) {
-        put(out, f.el.getAttribute("name"), f.crowd ? f.el.crowdAnswer() : nativeAnswer(f.el));
+        var v = f.crowd ? f.el.crowdAnswer() : nativeAnswer(f.el);
+        // A V2 element (genai.js) whose answer Ground Truth stores at the top of answerContent.
+        if (f.crowd && f.el.crowdSpreadsAnswer && isPlainObject(v)) Object.assign(out, v);
+        else put(out, f.el.getAttribute("name"), v);
       });
       return out;
     }
@@ -138,9 +141,10 @@
       if (!isPlainObject(answer)) return;
       this.fields().forEach(function (f) {
         var name = f.el.getAttribute("name");
-        if (!(name in answer)) return;
+        var spread = f.crowd && f.el.crowdSpreadsAnswer; // its answer is the whole object
+        if (!spread && !(name in answer)) return;
         try {
-          if (f.crowd) { if (f.el.crowdRestore) f.el.crowdRestore(answer[name]); }
+          if (f.crowd) { if (f.el.crowdRestore) f.el.crowdRestore(spread ? answer : answer[name]); }
           else nativeRestore(f.el, answer[name]);
         } catch (err) {
           console.error("could not restore the draft of " + name + ": " + err.message);
