@@ -112,9 +112,21 @@
       }
     }
 
+    /** The native form inside (created on first use). Ground Truth's crowd-form wraps one, and
+     * samples append their own questions to it (crowd-entity-annotation's own form, below). */
+    get form() {
+      if (!this._native) {
+        this._native = h("form", { novalidate: "" });
+        // Enter in a field must not navigate the task away: crowd-form submits.
+        this._native.addEventListener("submit", function (e) { e.preventDefault(); });
+        this.insertBefore(this._native, this._row || this._error || null);
+      }
+      return this._native;
+    }
+
     /** The crowd elements and native controls that contribute to answerContent. */
     fields() {
-      var out = [];
+      var out = this.owner ? [{ el: this.owner, crowd: true }] : [];
       var all = this.querySelectorAll("[name]");
       for (var k = 0; k < all.length; k++) {
         var el = all[k];
@@ -240,6 +252,7 @@
   }
 
   function focusFirst(form) {
+    if (form.owner && form.owner.crowdFocus) { form.owner.crowdFocus(); return; }
     var el = form.querySelector("[name]");
     var all = form.querySelectorAll("*");
     for (var k = 0; k < all.length; k++) {
@@ -281,6 +294,23 @@
     }
     click() { if (this._btn) this._btn.click(); else super.click(); }
   }
+
+  /**
+   * A task element used without a crowd-form (AWS's crowd-entity-annotation samples are bare)
+   * gets a form of its own in its shadow tree, as Ground Truth's does: the form submits the
+   * element's answer, adds the submit button, and its `.form` takes the template's extra
+   * questions (samples reach it through element.shadowRoot.querySelector("crowd-form").form).
+   */
+  CE.ownForm = function (host) {
+    if (host.closest("crowd-form")) return null;
+    var form = document.createElement("crowd-form");
+    form.owner = host;
+    host.shadowRoot.appendChild(form);
+    // The host's own changes fire on the host, outside its shadow tree: pass them to the form.
+    host.addEventListener("crowd-change", function () { form.showError(""); form.scheduleDraft(); });
+    host.addEventListener("change", function () { form.scheduleDraft(); });
+    return form;
+  };
 
   CE.define("crowd-form", CrowdForm);
   CE.define("crowd-button", CrowdButton);
