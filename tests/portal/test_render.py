@@ -86,6 +86,15 @@ def test_grant_read_access_signs_s3_uris_only(renderer: TemplateRenderer) -> Non
     assert (grant.bucket, grant.key, grant.job) == ("input-data", "img/cat 1.jpg", "job-a")
 
 
+def test_the_v2_loader_becomes_the_same_local_loader(renderer: TemplateRenderer) -> None:
+    # Ground Truth's generative-AI elements come in crowd-html-elements-v2.js; opentruth's loader
+    # defines them with the rest, so a template that loads both gets one set of elements.
+    v2 = GT_LOADER.replace(".js", "-v2.js")
+    out = render(renderer, f'<script src="{v2}"></script><script src="{GT_LOADER}"></script>', {}, nonce="n")
+    assert out.count(f'<script src="{LOCAL_LOADER}"></script>') == 2
+    assert "assets.crowd.aws" not in out
+
+
 def test_loader_is_rewritten_and_inline_scripts_get_the_nonce(renderer: TemplateRenderer) -> None:
     src = (
         f'<script src="{GT_LOADER}"></script>'

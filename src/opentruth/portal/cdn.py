@@ -8,8 +8,8 @@ their licences (``static/vendor/``, see its README), and rewrites each ``<script
 names one of them by a known CDN URL pattern to the local copy, as it does for the crowd
 elements' loader.
 
-A URL is mapped only within the major version of the copy (jQuery 3.x to 3.7.1, D3 v7 to 7.9.1,
-Draggable 1.0.0-beta to beta.12): a major version changes the API, so ``d3.v5.js`` stays what
+A URL is mapped only within the major version of the copy (jQuery 3.x to 3.7.1, D3 v7 to 7.9.1
+and v6 to 6.7.0, node-uuid 1.4 to 1.4.8, Draggable 1.0.0-beta to beta.12): a major version changes the API, so ``d3.v5.js`` stays what
 it is. An ``integrity`` attribute is dropped from a rewritten tag, because its hash names the
 CDN's file of the requested version, not the copy (which the portal serves itself).
 
@@ -40,10 +40,14 @@ VENDOR_PREFIX = "/worker/static/vendor/"
 _JQ = "jquery-3.7.1/"
 _D3 = "d3-7.9.1/d3.min.js"
 _DRAG = "draggable-1.0.0-beta.12/"
+_D3V6 = "d3-6.7.0/d3.min.js"
+_UUID = "node-uuid-1.4.8/uuid.js"
 
 _V3 = r"3(?:\.\d+){0,2}"  # a jQuery 3.x version as CDNs spell it: 3, 3.7, 3.7.1
 _V7 = r"7(?:\.\d+){0,2}"
 _BETA = r"1\.0\.0-beta(?:\.\d+)?"
+_V6 = r"6(?:\.\d+){0,2}"
+_UUID14 = r"1\.4(?:\.\d+)?"
 
 #: (URL pattern without the scheme, local file under ``static/vendor/``). ``{min}`` is an
 #: optional ``.min``; ``{slim}`` a jQuery slim build.
@@ -66,6 +70,16 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"d3js\.org/d3\.v7{min}\.js", _D3),
     (rf"(?:cdn\.jsdelivr\.net/npm|unpkg\.com)/d3@{_V7}(?:/dist/d3{{min}}\.js)?", _D3),
     (rf"cdnjs\.cloudflare\.com/ajax/libs/d3/{_V7}/d3{{min}}\.js", _D3),
+    (r"d3js\.org/d3\.v6{min}\.js", _D3V6),
+    (rf"(?:cdn\.jsdelivr\.net/npm|unpkg\.com)/d3@{_V6}(?:/dist/d3{{min}}\.js)?", _D3V6),
+    (rf"cdnjs\.cloudflare\.com/ajax/libs/d3/{_V6}/d3{{min}}\.js", _D3V6),
+    (rf"cdnjs\.cloudflare\.com/ajax/libs/node-uuid/{_UUID14}/uuid{{min}}\.js", _UUID),
+    (rf"(?:cdn\.jsdelivr\.net/npm|unpkg\.com)/node-uuid@{_UUID14}(?:/uuid{{min}}\.js)?", _UUID),
+    (rf"cdnjs\.cloudflare\.com/ajax/libs/draggable/{_BETA}/draggable\.bundle{{min}}\.js", _DRAG + "draggable.bundle.js"),
+    (
+        rf"cdnjs\.cloudflare\.com/ajax/libs/draggable/{_BETA}/draggable\.bundle\.legacy{{min}}\.js",
+        _DRAG + "draggable.bundle.legacy.js",
+    ),
     (
         rf"(?:cdn\.jsdelivr\.net/npm|unpkg\.com)/@shopify/draggable@{_BETA}/lib/draggable\.bundle{{min}}\.js",
         _DRAG + "draggable.bundle.js",

@@ -73,7 +73,12 @@ _SHARED_TEMPLATES = {
     **POINT_CLOUD_TEMPLATES,
 }
 
-_LOADER_RE = re.compile(r"(<script\b[^>]*?\bsrc\s*=\s*[\"']?)" + re.escape(GT_LOADER), re.IGNORECASE)
+#: Ground Truth's loader, and its V2 bundle (the generative-AI elements): both become ours, which
+#: defines every element (a page that loads both gets the elements once).
+_LOADER_RE = re.compile(
+    r"(<script\b[^>]*?\bsrc\s*=\s*[\"']?)" + re.escape(GT_LOADER.removesuffix(".js")) + r"(?:-v2)?\.js",
+    re.IGNORECASE,
+)
 _SCRIPT_TAG_RE = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 _HAS_SRC_RE = re.compile(r"\bsrc\s*=", re.IGNORECASE)
 _DOCTYPE_RE = re.compile(r"\s*<!doctype[^>]*>", re.IGNORECASE)

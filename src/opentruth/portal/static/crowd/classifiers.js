@@ -50,35 +50,54 @@
     build() {
       var self = this;
       bindKeyboard();
-      this.categories = CE.stringList(this, "categories");
+      this._categories = CE.stringList(this, "categories");
       var exclusion = CE.attrValue(this, "exclusion-category", null);
       this.exclusion = exclusion && typeof exclusion === "object" ? String(exclusion.text || "") : (typeof exclusion === "string" ? exclusion : "");
-      if (this.exclusion && this.categories.indexOf(this.exclusion) >= 0) this.exclusion = "";
-      this.options = this.categories.concat(this.exclusion ? [this.exclusion] : []);
       this.state();
 
       var target = this.image() ? this.imageTarget() : h("div", { class: "target" }, h("slot", { name: "classification-target" }));
-      var list = h("div", { class: "labels", role: this.multi() ? "group" : "radiogroup", "aria-label": "Categories" });
-      this._buttons = this.options.map(function (cat, n) {
-        var b = h("button", { type: "button", class: "label-btn", role: self.multi() ? "checkbox" : "radio",
-          "data-label": cat, onclick: function () { self.pick(cat); } },
-          h("span", { class: self.multi() ? "check" : "radio-dot" }),
-          h("span", { class: "text", text: cat }),
-          n < 9 ? h("span", { class: "key", text: String(n + 1) }) : null);
-        list.appendChild(b);
-        return b;
-      });
+      this._list = h("div", { class: "labels", role: this.multi() ? "group" : "radiogroup", "aria-label": "Categories" });
+      this.listCategories();
       this._error = h("div", { class: "error", role: "alert" });
-      var side = h("div", { class: "panel" },
-        h("h3", { text: this.multi() ? "Choose all that apply" : "Choose one" }), list, this._error,
+      // The class names are Ground Truth's: AWS's two-tier samples put their follow-up questions
+      // after ".annotation-area .category-picker-wrapper" in this shadow tree.
+      var side = h("div", { class: "annotation-area" }, h("div", { class: "panel category-picker-wrapper" },
+        h("h3", { text: this.multi() ? "Choose all that apply" : "Choose one" }), this._list, this._error,
         this.commentBox(),
-        h("div", { class: "hint", text: "Keys 1\u20139 choose, Enter submits." }));
+        h("div", { class: "hint", text: "Keys 1\u20139 choose, Enter submits." })));
       var header = this.getAttribute("header");
       this.shadowRoot.append(
         header ? h("h2", { class: "header", text: header }) : "",
         h("div", { class: "task wide" }, CE.instructionsPanel(this), target, side));
       this.render();
     }
+    /** The categories; templates may set them from script (AWS's samples do), which redraws. */
+    get categories() { return this._categories || CE.stringList(this, "categories"); }
+    set categories(list) {
+      this._categories = (Array.isArray(list) ? list : []).map(String);
+      if (this._list) { this.listCategories(); this.render(); }
+    }
+    listCategories() {
+      var self = this;
+      if (this.exclusion && this._categories.indexOf(this.exclusion) >= 0) this.exclusion = "";
+      this.options = this._categories.concat(this.exclusion ? [this.exclusion] : []);
+      this._chosen = this.state().filter(function (c) { return self.options.indexOf(c) >= 0; });
+      this._list.textContent = "";
+      this._buttons = this.options.map(function (cat, n) {
+        var b = h("button", { type: "button", class: "label-btn", role: self.multi() ? "checkbox" : "radio",
+          "data-label": cat, onclick: function () { self.pick(cat); } },
+          h("span", { class: self.multi() ? "check" : "radio-dot" }),
+          h("span", { class: "text", text: cat }),
+          n < 9 ? h("span", { class: "key", text: String(n + 1) }) : null);
+        self._list.appendChild(b);
+        return b;
+      });
+    }
+    // Ground Truth's single classifier has the chosen category as its `value` (samples key their
+    // follow-up questions by it, on "change"); the stored answer stays crowdAnswer().
+    get value() { return this.multi() ? this.crowdAnswer() : this.state()[0] || ""; }
+    set value(v) { this.crowdRestore(typeof v === "string" ? { label: v } : v); }
+    get _submittableValue() { return this.crowdAnswer(); }
     imageTarget() {
       var src = this.getAttribute("src") || "";
       var stage = h("div", { class: "stage" }, h("img", { src: src, alt: "the image to classify", draggable: "false" }));
@@ -137,6 +156,7 @@
       }
       if (this._error) this._error.textContent = "";
       this.render();
+      this.dispatchEvent(new Event("change", { bubbles: true }));
       this.changed();
     }
     render() {

@@ -194,7 +194,20 @@
       };
       this._range.addEventListener("input", function () { sync(self._range); });
       if (this._num) { this._num.value = this._range.value; this._num.addEventListener("input", function () { sync(self._num); }); }
-      this.shadowRoot.appendChild(h("div", { class: "toggle" }, this._range, this.hasAttribute("pin") || !this._num ? this._out : null, this._num));
+      this.shadowRoot.appendChild(h("div", { class: "toggle" },
+        h("div", { style: { display: "flex", flexDirection: "column", flex: "1" } }, this._range, this.marks(+min, +max)),
+        this.hasAttribute("pin") || !this._num ? this._out : null, this._num));
+    }
+    /** Tick labels: the <crowd-slider-label position="…"> children that AWS's samples put in. */
+    marks(min, max) {
+      var labels = this.querySelectorAll(":scope > crowd-slider-label");
+      if (!labels.length || !(max > min)) return null;
+      return h("div", { class: "slider-marks", "aria-hidden": "true", style: { position: "relative", height: "1.3em", fontSize: "12px" } },
+        Array.prototype.map.call(labels, function (l) {
+          var at = ((Number(l.getAttribute("position")) - min) / (max - min)) * 100;
+          return h("span", { text: l.textContent.trim(),
+            style: { position: "absolute", left: Math.max(0, Math.min(100, at)) + "%", transform: "translateX(-50%)" } });
+        }));
     }
     get value() { return this._range ? Number(this._range.value) : Number(this._pending !== undefined ? this._pending : this.getAttribute("value") || this.getAttribute("min") || 0); }
     set value(v) {
@@ -213,4 +226,8 @@
   CE.define("crowd-input", class extends TextControl {});
   CE.define("crowd-text-area", class extends TextControl {});
   CE.define("crowd-slider", CrowdSlider);
+  // Only a holder of a tick label for its crowd-slider (which draws it); shows nothing itself.
+  CE.define("crowd-slider-label", class extends HTMLElement {
+    connectedCallback() { this.hidden = true; }
+  });
 })(window.CrowdElements);

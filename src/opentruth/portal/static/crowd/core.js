@@ -234,13 +234,15 @@
   /** The "View full instructions" dialog and the short instructions panel of a task element. */
   function instructionsPanel(host) {
     var full = host.querySelector(":scope > full-instructions");
-    var dialog = h("dialog", { class: "dialog", part: "instructions-dialog" },
+    // Ground Truth's class names on the pane and the dialog too: AWS's samples size them by
+    // those names from script (other/custom-instructions-width in the sample task UIs).
+    var dialog = h("dialog", { class: "dialog awsui-modal-dialog", part: "instructions-dialog" },
       h("header", {},
         h("h2", { text: (full && full.getAttribute("header")) || "Instructions" }),
         h("button", { type: "button", class: "close", "aria-label": "Close", text: "\u00d7",
           onclick: function () { dialog.close(); } })),
       h("div", { class: "dialog-body" }, h("slot", { name: "full-instructions" })));
-    var panel = h("aside", { class: "instructions", part: "instructions" },
+    var panel = h("aside", { class: "instructions awsui-app-layout__navigation", part: "instructions" },
       h("slot", { name: "short-instructions" }),
       full ? h("button", { type: "button", class: "link", text: "View full instructions",
         onclick: function () { dialog.showModal(); } }) : null,

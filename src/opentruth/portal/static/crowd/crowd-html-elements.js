@@ -32,6 +32,7 @@
     "segmentation.js",
     "entity.js",
     "video.js",
+    "genai.js",
     "ready.js",
   ];
   var attr = function (v) {

@@ -75,6 +75,7 @@
           h("div", {}, this.textEl, this.errorEl,
             h("div", { class: "panel", style: { marginTop: "10px" } }, h("h3", { text: "Entities" }), this.listEl),
             h("div", { class: "hint", text: "Choose a label, then select text. Click an entity and press Delete to remove it." }))));
+      CE.ownForm(this);
       this.setCurrent(0);
       this._initial = JSON.stringify(this.crowdAnswer().entities);
       this.render();

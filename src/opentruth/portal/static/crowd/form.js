@@ -112,9 +112,21 @@
       }
     }
 
+    /** The native form inside (created on first use). Ground Truth's crowd-form wraps one, and
+     * samples append their own questions to it (crowd-entity-annotation's own form, below). */
+    get form() {
+      if (!this._native) {
+        this._native = h("form", { novalidate: "" });
+        // Enter in a field must not navigate the task away: crowd-form submits.
+        this._native.addEventListener("submit", function (e) { e.preventDefault(); });
+        this.insertBefore(this._native, this._row || this._error || null);
+      }
+      return this._native;
+    }
+
     /** The crowd elements and native controls that contribute to answerContent. */
     fields() {
-      var out = [];
+      var out = this.owner ? [{ el: this.owner, crowd: true }] : [];
       var all = this.querySelectorAll("[name]");
       for (var k = 0; k < all.length; k++) {
         var el = all[k];
@@ -128,7 +140,10 @@
     collect() {
       var out = {};
       this.fields().forEach(function (f) {
-        put(out, f.el.getAttribute("name"), f.crowd ? f.el.crowdAnswer() : nativeAnswer(f.el));
+        var v = f.crowd ? f.el.crowdAnswer() : nativeAnswer(f.el);
+        // A V2 element (genai.js) whose answer Ground Truth stores at the top of answerContent.
+        if (f.crowd && f.el.crowdSpreadsAnswer && isPlainObject(v)) Object.assign(out, v);
+        else put(out, f.el.getAttribute("name"), v);
       });
       return out;
     }
@@ -138,9 +153,10 @@
       if (!isPlainObject(answer)) return;
       this.fields().forEach(function (f) {
         var name = f.el.getAttribute("name");
-        if (!(name in answer)) return;
+        var spread = f.crowd && f.el.crowdSpreadsAnswer; // its answer is the whole object
+        if (!spread && !(name in answer)) return;
         try {
-          if (f.crowd) { if (f.el.crowdRestore) f.el.crowdRestore(answer[name]); }
+          if (f.crowd) { if (f.el.crowdRestore) f.el.crowdRestore(spread ? answer : answer[name]); }
           else nativeRestore(f.el, answer[name]);
         } catch (err) {
           console.error("could not restore the draft of " + name + ": " + err.message);
@@ -236,6 +252,7 @@
   }
 
   function focusFirst(form) {
+    if (form.owner && form.owner.crowdFocus) { form.owner.crowdFocus(); return; }
     var el = form.querySelector("[name]");
     var all = form.querySelectorAll("*");
     for (var k = 0; k < all.length; k++) {
@@ -277,6 +294,23 @@
     }
     click() { if (this._btn) this._btn.click(); else super.click(); }
   }
+
+  /**
+   * A task element used without a crowd-form (AWS's crowd-entity-annotation samples are bare)
+   * gets a form of its own in its shadow tree, as Ground Truth's does: the form submits the
+   * element's answer, adds the submit button, and its `.form` takes the template's extra
+   * questions (samples reach it through element.shadowRoot.querySelector("crowd-form").form).
+   */
+  CE.ownForm = function (host) {
+    if (host.closest("crowd-form")) return null;
+    var form = document.createElement("crowd-form");
+    form.owner = host;
+    host.shadowRoot.appendChild(form);
+    // The host's own changes fire on the host, outside its shadow tree: pass them to the form.
+    host.addEventListener("crowd-change", function () { form.showError(""); form.scheduleDraft(); });
+    host.addEventListener("change", function () { form.scheduleDraft(); });
+    return form;
+  };
 
   CE.define("crowd-form", CrowdForm);
   CE.define("crowd-button", CrowdButton);

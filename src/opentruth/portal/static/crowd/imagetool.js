@@ -48,7 +48,11 @@
 
       this.img = h("img", { src: this.getAttribute("src") || "", alt: "the image to annotate", draggable: "false" });
       this.layer = CE.svg("svg", { preserveAspectRatio: "none", "data-crowd-internal": "" });
-      this.stage = h("div", { class: "stage drawing", tabindex: "0", part: "stage" }, this.img, this.layer);
+      // Ground Truth draws on fabric.js canvases, and AWS's own samples reach into the shadow
+      // tree for "canvas.upper-canvas" to lay their overlays over the image: keep one there
+      // (it draws nothing and lets the pointer through to the drawing layer).
+      this.upper = h("canvas", { class: "upper-canvas", "aria-hidden": "true", "data-crowd-internal": "" });
+      this.stage = h("div", { class: "stage drawing", tabindex: "0", part: "stage" }, this.img, this.upper, this.layer);
       this.img.addEventListener("load", function () {
         self.layer.setAttribute("viewBox", "0 0 " + self.img.naturalWidth + " " + self.img.naturalHeight);
         self.redraw();

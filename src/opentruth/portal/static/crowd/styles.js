@@ -63,6 +63,7 @@ button:focus-visible, input:focus-visible, textarea:focus-visible, [tabindex]:fo
 .stage img { display: block; max-width: 100%; max-height: 72vh; }
 .stage svg, .stage canvas.overlay { position: absolute; inset: 0; width: 100%; height: 100%; }
 .stage svg { overflow: visible; }
+.stage canvas.upper-canvas { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
 .stage.drawing { cursor: crosshair; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 8px; }
 .toolbar .btn { padding: 3px 12px; }
