@@ -122,7 +122,11 @@ def test_question_answer_pairs_with_tags_limits_and_a_text_reference(page: Page,
                     "answer": "South America",
                     "tags": ["Where"],
                     "textReferences": [
-                        {"startOffset": start, "endOffset": start + len("South America"), "text": "South America"}
+                        {
+                            "startOffset": start,
+                            "endOffset": start + len("South America"),
+                            "text": "South America",
+                        }
                     ],
                 }
             ]

@@ -120,7 +120,7 @@ def test_every_copy_exists_with_its_licence_and_is_recorded_in_the_readme() -> N
     readme = (
         Path(__file__).resolve().parents[2] / "src/opentruth/portal/static/vendor/README.md"
     ).read_text()
-    assert len(cdn.copies()) == 5
+    assert len(cdn.copies()) == 7
     for file in cdn.copies():
         path = root / file
         assert path.is_file(), file

@@ -9,8 +9,8 @@ names one of them by a known CDN URL pattern to the local copy, as it does for t
 elements' loader.
 
 A URL is mapped only within the major version of the copy (jQuery 3.x to 3.7.1, D3 v7 to 7.9.1
-and v6 to 6.7.0, node-uuid 1.4 to 1.4.8, Draggable 1.0.0-beta to beta.12): a major version changes the API, so ``d3.v5.js`` stays what
-it is. An ``integrity`` attribute is dropped from a rewritten tag, because its hash names the
+and v6 to 6.7.0, node-uuid 1.4 to 1.4.8, Draggable 1.0.0-beta to beta.12): a major version
+changes the API, so ``d3.v5.js`` stays what it is. An ``integrity`` attribute is dropped from a rewritten tag, because its hash names the
 CDN's file of the requested version, not the copy (which the portal serves itself).
 
 Every other script outside the portal is *blocked* unless the CSP's extra origins allow it;
@@ -75,7 +75,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (rf"cdnjs\.cloudflare\.com/ajax/libs/d3/{_V6}/d3{{min}}\.js", _D3V6),
     (rf"cdnjs\.cloudflare\.com/ajax/libs/node-uuid/{_UUID14}/uuid{{min}}\.js", _UUID),
     (rf"(?:cdn\.jsdelivr\.net/npm|unpkg\.com)/node-uuid@{_UUID14}(?:/uuid{{min}}\.js)?", _UUID),
-    (rf"cdnjs\.cloudflare\.com/ajax/libs/draggable/{_BETA}/draggable\.bundle{{min}}\.js", _DRAG + "draggable.bundle.js"),
+    (
+        rf"cdnjs\.cloudflare\.com/ajax/libs/draggable/{_BETA}/draggable\.bundle{{min}}\.js",
+        _DRAG + "draggable.bundle.js",
+    ),
     (
         rf"cdnjs\.cloudflare\.com/ajax/libs/draggable/{_BETA}/draggable\.bundle\.legacy{{min}}\.js",
         _DRAG + "draggable.bundle.legacy.js",
