@@ -10,8 +10,9 @@ elements' loader.
 
 A URL is mapped only within the major version of the copy (jQuery 3.x to 3.7.1, D3 v7 to 7.9.1
 and v6 to 6.7.0, node-uuid 1.4 to 1.4.8, Draggable 1.0.0-beta to beta.12): a major version
-changes the API, so ``d3.v5.js`` stays what it is. An ``integrity`` attribute is dropped from a rewritten tag, because its hash names the
-CDN's file of the requested version, not the copy (which the portal serves itself).
+changes the API, so ``d3.v5.js`` stays what it is. An ``integrity`` attribute is dropped from a
+rewritten tag, because its hash names the CDN's file of the requested version, not the copy (which the
+portal serves itself).
 
 Every other script outside the portal is *blocked* unless the CSP's extra origins allow it;
 :func:`scan` reports each one with its URL, so that the renderer can write it to the job's log
